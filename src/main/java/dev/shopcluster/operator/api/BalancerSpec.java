@@ -1,0 +1,67 @@
+package dev.shopcluster.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+
+public class BalancerSpec {
+
+    public static final String DEFAULT_IMAGE = "haproxy:3.0";
+
+    @Min(1)
+    @Max(100)
+    @Default("2")
+    @JsonPropertyDescription("Replicas of the HAProxy balancer.")
+    private int replicas = 2;
+
+    @Size(min = 1, max = 512)
+    @Pattern("^[^\\s]+$")
+    @Default(DEFAULT_IMAGE)
+    @JsonPropertyDescription("HAProxy image (3.0 or newer) of the balancer.")
+    private String image = DEFAULT_IMAGE;
+
+    @Default("ClusterIP")
+    @JsonPropertyDescription("Type of the entry Service NAME: ClusterIP, NodePort or LoadBalancer.")
+    private BalancerServiceType serviceType = BalancerServiceType.ClusterIP;
+
+    @Min(1)
+    @Max(65535)
+    @Default("80")
+    @JsonPropertyDescription("Port of the entry Service NAME.")
+    private int port = 80;
+
+    public int getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(int replicas) {
+        this.replicas = replicas;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public BalancerServiceType getServiceType() {
+        return serviceType;
+    }
+
+    public void setServiceType(BalancerServiceType serviceType) {
+        this.serviceType = serviceType;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    public void setPort(int port) {
+        this.port = port;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.shopcluster.operator.haproxy;
+
+import dev.shopcluster.operator.api.StrategySpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The backend directives that implement a strategy. */
+final class BalanceAlgorithm {
+
+    private BalanceAlgorithm() {
+    }
+
+    static List<String> directives(StrategySpec strategy) {
+        List<String> lines = new ArrayList<>();
+        switch (strategy.getType()) {
+            case RoundRobin -> lines.add("balance roundrobin");
+            case Random, WeightedRandom -> lines.add("balance random");
+            case LeastConnections -> lines.add("balance leastconn");
+            case PowerOfTwoChoices -> lines.add("balance random(2)");
+            case IPHash -> {
+                lines.add("balance source");
+                lines.add("hash-type consistent");
+            }
+            case ConsistentHash -> {
+                if (strategy.getHashOn() == null) {
+                    throw new InvalidBalancerInputException("spec.strategy.hashOn is required for ConsistentHash");
+                }
+                lines.add(switch (strategy.getHashOn()) {
+                    case SourceIP -> "balance source";
+                    case URI -> "balance uri";
+                    case Header -> "balance hdr(" + key(strategy) + ")";
+                    case Cookie -> "balance hash req.cook(" + key(strategy) + ")";
+                });
+                lines.add("hash-type consistent");
+                if (strategy.getBoundedLoadPercent() != null) {
+                    int factor = strategy.getBoundedLoadPercent();
+                    if (factor <= 100 || factor > 1000) {
+                        throw new InvalidBalancerInputException(
+                                "spec.strategy.boundedLoadPercent " + factor + " is outside 101..1000");
+                    }
+                    lines.add("hash-balance-factor " + factor);
+                }
+            }
+            default -> throw new InvalidBalancerInputException("unknown strategy " + strategy.getType());
+        }
+        return lines;
+    }
+
+    private static String key(StrategySpec strategy) {
+        return HaproxyConfigRenderer.check(HaproxyConfigRenderer.tokenPattern(), strategy.getHashKey(),
+                "spec.strategy.hashKey");
+    }
+}

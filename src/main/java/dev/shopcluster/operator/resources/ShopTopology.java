@@ -1,0 +1,51 @@
+package dev.shopcluster.operator.resources;
+
+import dev.shopcluster.operator.api.HighAvailabilityMode;
+import dev.shopcluster.operator.api.PoolSpec;
+import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.api.ShopClusterSpec;
+import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.api.StrategyType;
+import java.util.List;
+
+/** The groups of shop pods a ShopCluster runs, derived from its spec and the wired primary slot. */
+public final class ShopTopology {
+
+    public static final String DEFAULT_POOL = "main";
+
+    private ShopTopology() {
+    }
+
+    /**
+     * @param primary ActiveStandby: the slot wired as primary; ignored in the other modes
+     */
+    public static List<ShopGroup> groups(ShopCluster shop, Slot primary) {
+        ShopClusterSpec spec = shop.getSpec();
+        String name = shop.getMetadata().getName();
+        if (spec.getHighAvailability().getMode() == HighAvailabilityMode.ActiveStandby) {
+            return List.of(slot(name, Slot.A, primary, spec), slot(name, Slot.B, primary, spec));
+        }
+        // Random spreads evenly by definition; every other strategy honours pool weights.
+        boolean weighted = spec.getStrategy().getType() != StrategyType.Random;
+        List<PoolSpec> pools = spec.getPools() == null || spec.getPools().isEmpty()
+                ? List.of(new PoolSpec(DEFAULT_POOL, null, 1))
+                : spec.getPools();
+        return pools.stream()
+                .map(pool -> new ShopGroup(pool.getName(), name + "-" + pool.getName(),
+                        pool.getReplicas() != null ? pool.getReplicas() : spec.getReplicas(),
+                        weighted ? pool.getWeight() : 1, ShopGroup.Role.SERVING))
+                .toList();
+    }
+
+    private static ShopGroup slot(String name, Slot slot, Slot primary, ShopClusterSpec spec) {
+        boolean isPrimary = slot == primary;
+        return new ShopGroup(slot.id(), name + "-" + slot.id(),
+                isPrimary ? spec.getReplicas() : spec.getHighAvailability().getStandbyReplicas(), 1,
+                isPrimary ? ShopGroup.Role.PRIMARY : ShopGroup.Role.STANDBY);
+    }
+
+    /** The groups whose pods take traffic normally: pools, or the primary slot. */
+    public static List<ShopGroup> serving(List<ShopGroup> groups) {
+        return groups.stream().filter(g -> !g.isBackup()).toList();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.shopcluster.operator.status;
+
+import static dev.shopcluster.operator.status.ConditionTypes.*;
+
+import dev.shopcluster.operator.api.HighAvailabilityMode;
+import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.api.ShopClusterStatus;
+import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.resources.BalancerConfigMap;
+import dev.shopcluster.operator.resources.DesiredChildren;
+import dev.shopcluster.operator.resources.ShopGroup;
+import dev.shopcluster.operator.resources.ShopLabels;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Computes a ShopCluster's status from what was observed. Pure: the same observation gives an
+ * equal status, so an unchanged cluster needs no status write.
+ */
+public final class ShopStatusAggregator {
+
+    private ShopStatusAggregator() {
+    }
+
+    /**
+     * @param deployments the observed Deployments by name
+     * @param conflicts objects (Kind/name) that exist but belong to someone else
+     * @param primary ActiveStandby: the wired primary slot, else null
+     */
+    public static ShopClusterStatus aggregate(ShopCluster shop, DesiredChildren desired,
+            Map<String, Deployment> deployments, List<String> conflicts, Slot primary, Instant now) {
+        ShopClusterStatus previous = Optional.ofNullable(shop.getStatus()).orElseGet(ShopClusterStatus::new);
+        Long generation = shop.getMetadata().getGeneration();
+        List<ShopGroup> serving = desired.groups().stream().filter(g -> !g.isBackup()).toList();
+
+        Counts shopPods = Counts.of(serving.stream().map(g -> new Expected(deployments.get(g.objectName()), g.replicas())));
+        Counts standbyPods = Counts.of(desired.groups().stream().filter(ShopGroup::isBackup)
+                .map(g -> new Expected(deployments.get(g.objectName()), g.replicas())));
+        Counts balancerPods = Counts.of(java.util.stream.Stream.of(new Expected(
+                deployments.get(ShopLabels.balancerName(shop)), shop.getSpec().getBalancer().getReplicas())));
+
+        boolean ready = conflicts.isEmpty() && shopPods.complete() && balancerPods.complete();
+        boolean progressing = shopPods.rollingOut || standbyPods.rollingOut || balancerPods.rollingOut;
+        String readiness = "shop %d/%d ready, balancer %d/%d ready".formatted(shopPods.ready, shopPods.desired,
+                balancerPods.ready, balancerPods.desired);
+
+        List<Condition> conditions = new ArrayList<>();
+        List<Condition> before = previous.getConditions();
+        if (!conflicts.isEmpty()) {
+            String message = "not overwriting objects this ShopCluster does not own: " + String.join(", ", conflicts);
+            conditions.add(Conditions.next(before, READY, false, CHILD_CONFLICT, message, generation, now));
+            conditions.add(Conditions.next(before, DEGRADED, true, CHILD_CONFLICT, message, generation, now));
+        } else {
+            conditions.add(Conditions.next(before, READY, ready, ready ? ALL_REPLICAS_READY : REPLICAS_NOT_READY,
+                    readiness, generation, now));
+            boolean unavailable = !ready && !progressing;
+            conditions.add(Conditions.next(before, DEGRADED, unavailable,
+                    unavailable ? REPLICAS_UNAVAILABLE : AS_EXPECTED,
+                    unavailable ? "rollout finished but not all replicas are ready: " + readiness : readiness,
+                    generation, now));
+        }
+        conditions.add(Conditions.next(before, PROGRESSING, progressing,
+                progressing ? ROLLOUT_IN_PROGRESS : ROLLOUT_COMPLETE,
+                progressing ? "Deployments are rolling out" : "all Deployments are up to date", generation, now));
+
+        ShopClusterStatus status = copyDecisions(previous);
+        status.setObservedGeneration(generation);
+        status.setReplicas(shopPods.existing);
+        status.setReadyReplicas(shopPods.ready);
+        status.setBalancerConfigHash(BalancerConfigMap.hash(desired.balancerConfig()));
+        if (shop.getSpec().getHighAvailability().getMode() == HighAvailabilityMode.ActiveStandby) {
+            status.setStandbyReadyReplicas(standbyPods.ready);
+            status.setCurrentPrimary(primary);
+            if (status.getTargetPrimary() == null) {
+                status.setTargetPrimary(primary);
+            }
+            status.setSelector(ShopLabels.toSelectorString(ShopLabels.groupSelector(shop, primary.id())));
+        } else {
+            status.setStandbyReadyReplicas(null);
+            status.setCurrentPrimary(null);
+            status.setTargetPrimary(null);
+            status.setPrimaryUnreadySince(null);
+            status.setSelector(ShopLabels.toSelectorString(ShopLabels.selector(shop, ShopLabels.COMPONENT_SHOP)));
+        }
+        status.setConditions(Conditions.merge(before, conditions));
+        return status;
+    }
+
+    /** Status fields that record the operator's HA decisions; they are carried over, not derived. */
+    private static ShopClusterStatus copyDecisions(ShopClusterStatus previous) {
+        ShopClusterStatus status = new ShopClusterStatus();
+        status.setTargetPrimary(previous.getTargetPrimary());
+        status.setCurrentPrimary(previous.getCurrentPrimary());
+        status.setPrimaryUnreadySince(previous.getPrimaryUnreadySince());
+        status.setFailovers(previous.getFailovers());
+        status.setLastFailoverTime(previous.getLastFailoverTime());
+        return status;
+    }
+
+    /** A Deployment as observed (or null when missing) and the replicas it should have. */
+    private record Expected(Deployment deployment, int replicas) {
+    }
+
+    /** Pod counts summed over Deployments, and whether any of them is still rolling out. */
+    private record Counts(int desired, int existing, int ready, boolean rollingOut) {
+
+        static Counts of(java.util.stream.Stream<Expected> expected) {
+            int desired = 0;
+            int existing = 0;
+            int ready = 0;
+            boolean rollingOut = false;
+            for (Expected e : expected.toList()) {
+                desired += e.replicas();
+                if (e.deployment() == null) {
+                    rollingOut = true;
+                    continue;
+                }
+                DeploymentStatus s = Optional.ofNullable(e.deployment().getStatus()).orElseGet(DeploymentStatus::new);
+                existing += value(s.getReplicas());
+                ready += Math.min(value(s.getReadyReplicas()), e.replicas());
+                rollingOut |= !Objects.equals(s.getObservedGeneration(), e.deployment().getMetadata().getGeneration())
+                        || value(s.getUpdatedReplicas()) < e.replicas()
+                        || value(s.getReplicas()) > e.replicas();
+            }
+            return new Counts(desired, existing, ready, rollingOut);
+        }
+
+        boolean complete() {
+            return ready >= desired;
+        }
+
+        private static int value(Integer i) {
+            return i == null ? 0 : i;
+        }
+    }
+}
