@@ -40,3 +40,30 @@ $(KUBE_BIN_DIR)/etcd: hack/kube-binaries/etcd/go.mod
 	@mkdir -p $(KUBE_BIN_DIR)
 	cd hack/kube-binaries/etcd && CGO_ENABLED=0 go build -trimpath -ldflags '$(ETCD_LDFLAGS)' \
 	  -o $@.tmp go.etcd.io/etcd/server/v3 && mv $@.tmp $@
+
+# --- Data-plane tools: the real haproxy and a real DNS server, from Debian's packages ------------
+
+.PHONY: tools
+tools: ## Install haproxy and dnsmasq (Debian packages) when missing
+	@missing=""; command -v haproxy >/dev/null || missing="$$missing haproxy"; \
+	  command -v dnsmasq >/dev/null || missing="$$missing dnsmasq-base"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	  fi
+	@haproxy -v | head -1; dnsmasq --version | head -1
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# --- Build and test --------------------------------------------------------------------------------
+
+.PHONY: test
+test: tools kube-binaries ## Run every test tier: unit, API server (kube-api-test), data plane (haproxy)
+	$(MVN) verify -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
+
+.PHONY: crds
+crds: ## Regenerate the CRD from the API classes into crds/
+	$(MVN) -q process-classes
+	mkdir -p crds && cp target/classes/META-INF/fabric8/shopclusters.shopcluster.dev-v1.yml crds/
+
+-include hack/*.mk
