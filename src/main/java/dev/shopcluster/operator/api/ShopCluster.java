@@ -34,11 +34,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 // Child objects are named NAME-<pool or slot> and NAME-balancer; Services must stay DNS-1035 labels.
 @ValidationRule(value = "size(self.metadata.name) <= " + ShopCluster.MAX_NAME_LENGTH,
         message = "metadata.name must be at most " + ShopCluster.MAX_NAME_LENGTH
-                + " characters: child objects append a suffix and must stay valid DNS labels",
-        fieldPath = ".metadata.name", reason = "FieldValueTooLong")
+                + " characters: child objects append a suffix and must stay valid DNS labels")
 @ValidationRule(value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
-        message = "metadata.name must be a DNS-1035 label: lower-case letters, digits and '-', starting with a letter",
-        fieldPath = ".metadata.name")
+        message = "metadata.name must be a DNS-1035 label: lower-case letters, digits and '-', starting with a letter")
 public class ShopCluster extends CustomResource<ShopClusterSpec, ShopClusterStatus> implements Namespaced {
 
     public static final String GROUP = "shopcluster.dev";

@@ -1,7 +1,6 @@
 package dev.shopcluster.operator.reconciler;
 
 import dev.shopcluster.operator.api.ShopCluster;
-import dev.shopcluster.operator.resources.ShopLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
@@ -33,7 +32,10 @@ final class ChildApplier {
         if (actual != null && matcher.matches(actual, desired, context)) {
             return Outcome.UNCHANGED;
         }
-        context.getClient().resource(desired).fieldManager(ShopLabels.MANAGER).forceConflicts().serverSideApply();
+        context.getClient().resource(desired)
+                .fieldManager(context.getControllerConfiguration().fieldManager())
+                .forceConflicts()
+                .serverSideApply();
         return actual == null ? Outcome.CREATED : Outcome.UPDATED;
     }
 

@@ -40,7 +40,7 @@ import org.jboss.logging.Logger;
  * Keeps a ShopCluster's children in line with its spec and reports what it observes. It orchestrates
  * only: desired objects come from {@link DesiredChildren}, status from {@link ShopStatusAggregator}.
  */
-@ControllerConfiguration(name = ShopClusterReconciler.NAME)
+@ControllerConfiguration(name = ShopClusterReconciler.NAME, fieldManager = ShopLabels.MANAGER)
 public class ShopClusterReconciler implements Reconciler<ShopCluster> {
 
     public static final String NAME = "shopcluster";
@@ -68,6 +68,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         for (Class<? extends HasMetadata> kind : CHILD_KINDS) {
             sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ShopCluster.class)
                     .withLabelSelector(ShopLabels.MANAGED_SELECTOR)
+                    .withNamespacesInheritedFromController()
                     .build(), context));
         }
         return sources;

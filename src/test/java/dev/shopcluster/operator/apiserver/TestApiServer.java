@@ -1,0 +1,97 @@
+package dev.shopcluster.operator.apiserver;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One real kube-apiserver + etcd (fabric8 kube-api-test, offline, binaries built by `make kube-binaries`)
+ * shared by every API-server test class of a run, with the ShopCluster CRD installed.
+ */
+public final class TestApiServer implements BeforeAllCallback {
+
+    static final String GENERATED_CRD = "target/classes/META-INF/fabric8/shopclusters.shopcluster.dev-v1.yml";
+
+    private static KubeAPIServer server;
+    private static KubernetesClient client;
+    private static Path kubeconfig;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    static synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        String dir = System.getProperty("kube.api.test.dir", System.getProperty("user.home") + "/.kubeapitest");
+        String version = System.getProperty("kube.version", "1.34.4");
+        if (!Files.isExecutable(Path.of(dir, "k8s", version + "-linux-amd64", "kube-apiserver"))) {
+            throw new IllegalStateException("no kube-apiserver " + version + " under " + dir
+                    + ": run `make kube-binaries` (make test does) to build it from its Go module");
+        }
+        server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withOfflineMode(true)
+                .withTestDir(dir)
+                .withApiServerVersion(version)
+                .build());
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        try {
+            kubeconfig = Files.createTempFile("shop-operator-test", ".kubeconfig");
+            Files.writeString(kubeconfig, server.getKubeConfigYaml());
+            kubeconfig.toFile().deleteOnExit();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        client = newClient();
+        installCrd();
+    }
+
+    /** A new client of the test API server, as administrator. */
+    public static KubernetesClient newClient() {
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
+    }
+
+    public static KubernetesClient client() {
+        start();
+        return client;
+    }
+
+    /** A kubeconfig file for kubectl. */
+    public static Path kubeconfig() {
+        start();
+        return kubeconfig;
+    }
+
+    public static Path kubectl() {
+        String dir = System.getProperty("kube.api.test.dir", System.getProperty("user.home") + "/.kubeapitest");
+        return Path.of(dir, "k8s", System.getProperty("kube.version", "1.34.4") + "-linux-amd64", "kubectl");
+    }
+
+    private static void installCrd() {
+        try (InputStream in = new FileInputStream(GENERATED_CRD)) {
+            CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+            client.resource(crd).serverSideApply();
+            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                            .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+                            30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
