@@ -10,6 +10,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 
 /** The operator's reconciler run in-process by the Java Operator SDK against the test API server. */
 public final class InProcessOperator implements AutoCloseable {
@@ -17,9 +21,17 @@ public final class InProcessOperator implements AutoCloseable {
     private final Operator operator;
     private final KubernetesClient client;
     private final Map<String, AtomicInteger> finishedReconciles = new ConcurrentHashMap<>();
+    private final AtomicLong writeRequests = new AtomicLong();
 
     private InProcessOperator(String namespace, Duration resyncInterval, Clock clock) {
-        client = TestApiServer.newClient();
+        client = TestApiServer.newClient(builder -> builder.addOrReplaceInterceptor("count-writes", new Interceptor() {
+            @Override
+            public void before(BasicBuilder request, HttpRequest httpRequest, Interceptor.RequestTags tags) {
+                if (!"GET".equals(httpRequest.method())) {
+                    writeRequests.incrementAndGet();
+                }
+            }
+        }));
         operator = new Operator(o -> o.withKubernetesClient(client)
                 .withCloseClientOnStop(true)
                 .withStopOnInformerErrorDuringStartup(true)
@@ -53,6 +65,11 @@ public final class InProcessOperator implements AutoCloseable {
     public int finishedReconciles(String shopName) {
         AtomicInteger count = finishedReconciles.get(shopName);
         return count == null ? 0 : count.get();
+    }
+
+    /** Requests other than GET (create, update, patch, apply, delete) the operator has sent so far. */
+    public long writeRequests() {
+        return writeRequests.get();
     }
 
     @Override

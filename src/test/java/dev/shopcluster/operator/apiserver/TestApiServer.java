@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import io.fabric8.kubernetes.client.http.HttpClient;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -63,7 +65,16 @@ public final class TestApiServer implements BeforeAllCallback {
 
     /** A new client of the test API server, as administrator. */
     public static KubernetesClient newClient() {
-        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
+        return newClient(builder -> { });
+    }
+
+    /** A new administrator client whose HTTP client is customized, for example to observe requests. */
+    public static KubernetesClient newClient(Consumer<HttpClient.Builder> httpClient) {
+        start();
+        return new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
+                .withHttpClientBuilderConsumer(httpClient)
+                .build();
     }
 
     public static KubernetesClient client() {

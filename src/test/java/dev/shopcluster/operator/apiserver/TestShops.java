@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /** ShopClusters and namespaces for API-server tests. */
 public final class TestShops {
@@ -30,6 +32,12 @@ public final class TestShops {
                 .load(new ByteArrayInputStream(yaml(name, specYaml).getBytes(StandardCharsets.UTF_8)))
                 .create();
         return client.resources(ShopCluster.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /** Changes a ShopCluster's spec as `kubectl patch --type merge` does: no resourceVersion, no conflict. */
+    public static void patchSpec(KubernetesClient client, String namespace, String name, String specJson) {
+        client.resources(ShopCluster.class).inNamespace(namespace).withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":" + specJson + "}");
     }
 
     public static String yaml(String name, String specYaml) {

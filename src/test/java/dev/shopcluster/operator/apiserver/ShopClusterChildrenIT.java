@@ -1,0 +1,125 @@
+package dev.shopcluster.operator.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.resources.ShopLabels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The operator creates every object of the product brief's table, owned and labelled. */
+@ExtendWith(TestApiServer.class)
+class ShopClusterChildrenIT {
+
+    private static KubernetesClient client;
+    private static String namespace;
+    private static InProcessOperator operator;
+
+    @BeforeAll
+    static void startOperator() {
+        client = TestApiServer.client();
+        namespace = TestShops.newNamespace(client, "children");
+        operator = InProcessOperator.start(namespace);
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        operator.close();
+    }
+
+    @Test
+    void createsEveryChildOwnedAndLabelled() {
+        ShopCluster shop = TestShops.create(client, namespace, "storefront", "image: shop:1\nreplicas: 3");
+
+        List<HasMetadata> children = await().atMost(Duration.ofSeconds(30)).until(() -> Arrays.asList(
+                get(Deployment.class, "storefront-main"), get(Deployment.class, "storefront-balancer"),
+                get(Service.class, "storefront-main"), get(Service.class, "storefront"),
+                get(ConfigMap.class, "storefront-balancer"),
+                get(PodDisruptionBudget.class, "storefront"), get(PodDisruptionBudget.class, "storefront-balancer")),
+                list -> list.stream().allMatch(java.util.Objects::nonNull));
+
+        for (HasMetadata child : children) {
+            assertThat(child.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
+                assertThat(ref.getUid()).isEqualTo(shop.getMetadata().getUid());
+                assertThat(ref.getController()).isTrue();
+            });
+            assertThat(child.getMetadata().getLabels())
+                    .containsEntry(ShopLabels.MANAGED_BY, ShopLabels.MANAGER)
+                    .containsEntry(ShopLabels.INSTANCE, "storefront")
+                    .containsEntry(ShopLabels.NAME, ShopLabels.APP_NAME)
+                    .containsKey(ShopLabels.COMPONENT);
+        }
+        Deployment pool = get(Deployment.class, "storefront-main");
+        assertThat(pool.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(pool.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath())
+                .isEqualTo("/healthz");
+        assertThat(get(Service.class, "storefront-main").getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(get(ConfigMap.class, "storefront-balancer").getData().get("haproxy.cfg"))
+                .contains("balance roundrobin")
+                .contains("storefront-main." + namespace + ".svc.cluster.local:8080");
+    }
+
+    @Test
+    void runsOneDeploymentPerWeightedPoolAndDeletesARemovedPool() {
+        TestShops.create(client, namespace, "pools",
+                "image: shop:1\nreplicas: 2\nstrategy: {type: WeightedRandom}\n"
+                        + "pools: [{name: large, replicas: 4, weight: 3}, {name: small, weight: 1}]");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(get(Deployment.class, "pools-large").getSpec().getReplicas()).isEqualTo(4);
+            assertThat(get(Deployment.class, "pools-small").getSpec().getReplicas()).isEqualTo(2);
+            assertThat(get(ConfigMap.class, "pools-balancer").getData().get("haproxy.cfg"))
+                    .contains("balance random\n").contains("weight 3").contains("weight 1");
+        });
+
+        TestShops.patchSpec(client, namespace, "pools", "{\"pools\": [{\"name\": \"large\", \"replicas\": 4, \"weight\": 3}]}");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(get(Deployment.class, "pools-small")).isNull();
+            assertThat(get(Service.class, "pools-small")).isNull();
+            assertThat(get(ConfigMap.class, "pools-balancer").getData().get("haproxy.cfg")).doesNotContain("pools-small");
+        });
+    }
+
+    @Test
+    void activeStandbyRunsTwoSlotsAndAPrimaryService() {
+        TestShops.create(client, namespace, "ha",
+                "image: shop:1\nreplicas: 2\nhighAvailability: {mode: ActiveStandby, standbyReplicas: 1}");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(get(Deployment.class, "ha-a").getSpec().getReplicas()).isEqualTo(2);
+            assertThat(get(Deployment.class, "ha-a").getMetadata().getLabels()).containsEntry(ShopLabels.ROLE, "primary");
+            assertThat(get(Deployment.class, "ha-b").getSpec().getReplicas()).isEqualTo(1);
+            assertThat(get(Deployment.class, "ha-b").getMetadata().getLabels()).containsEntry(ShopLabels.ROLE, "standby");
+            assertThat(get(Service.class, "ha-primary").getSpec().getSelector()).containsEntry(ShopLabels.GROUP, "a");
+            assertThat(get(ConfigMap.class, "ha-balancer").getData().get("haproxy.cfg"))
+                    .containsPattern("server-template a- .* weight 1\n")
+                    .containsPattern("server-template b- .* backup\n");
+            ShopCluster shop = client.resources(ShopCluster.class).inNamespace(namespace).withName("ha").get();
+            assertThat(shop.getStatus().getCurrentPrimary()).isEqualTo(Slot.A);
+            assertThat(shop.getStatus().getTargetPrimary()).isEqualTo(Slot.A);
+        });
+    }
+
+    @Test
+    void recordsEventsOnTheShopCluster() {
+        TestShops.create(client, namespace, "evented", "image: shop:1");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(client.v1().events().inNamespace(namespace)
+                .withField("involvedObject.name", "evented").list().getItems())
+                .anySatisfy(e -> assertThat(e.getMessage()).isEqualTo("created Deployment evented-main")));
+    }
+
+    private static <T extends HasMetadata> T get(Class<T> kind, String name) {
+        return client.resources(kind).inNamespace(namespace).withName(name).get();
+    }
+}
