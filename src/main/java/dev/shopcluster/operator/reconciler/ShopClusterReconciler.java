@@ -26,6 +26,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +48,8 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     /** The kinds of object a ShopCluster owns; each is watched by an informer limited to our labels. */
     static final List<Class<? extends HasMetadata>> CHILD_KINDS =
             List.of(Deployment.class, Service.class, ConfigMap.class, PodDisruptionBudget.class);
+
+    static final Duration CONFLICT_RECHECK = Duration.ofSeconds(10);
 
     private static final Logger LOG = Logger.getLogger(ShopClusterReconciler.class);
 
@@ -97,7 +100,9 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
                 .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity(), (a, b) -> a));
         ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, desired, deployments, conflicts, primary,
                 clock.instant());
-        return updateStatus(shop, status, context);
+        UpdateControl<ShopCluster> control = updateStatus(shop, status, context);
+        // A stranger's object is outside our informers: look again later instead of waiting for an event.
+        return conflicts.isEmpty() ? control : control.rescheduleAfter(CONFLICT_RECHECK);
     }
 
     @Override
