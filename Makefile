@@ -67,3 +67,13 @@ crds: ## Regenerate the CRD from the API classes into crds/
 	mkdir -p crds && cp target/classes/META-INF/fabric8/shopclusters.shopcluster.dev-v1.yml crds/
 
 -include hack/*.mk
+
+# --- Run ------------------------------------------------------------------------------------------
+
+.PHONY: build
+build: ## Build the operator (target/quarkus-app)
+	$(MVN) -q package -DskipTests
+
+.PHONY: run
+run: kube-binaries build ## Demo: operator + examples against the current cluster, or a local API server it starts
+	KUBE_BIN_DIR=$(KUBE_BIN_DIR) hack/run.sh

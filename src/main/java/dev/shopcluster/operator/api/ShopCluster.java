@@ -22,7 +22,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("ShopCluster")
 @Plural("shopclusters")
 @Singular("shopcluster")
-@ShortNames("shop")
+// `kubectl get shops` reads naturally; `shop` is the short name the brief uses for single objects.
+@ShortNames({"shop", "shops"})
 @AdditionalPrinterColumn(name = "Strategy", jsonPath = ".spec.strategy.type", type = Type.STRING)
 @AdditionalPrinterColumn(name = "HA", jsonPath = ".spec.highAvailability.mode", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Primary", jsonPath = ".status.currentPrimary", type = Type.STRING)
