@@ -1,0 +1,120 @@
+package dev.shopcluster.operator.status;
+
+import static dev.shopcluster.operator.ShopFixtures.activeStandby;
+import static dev.shopcluster.operator.ShopFixtures.shop;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.api.ShopClusterStatus;
+import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.resources.DesiredChildren;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ShopStatusAggregatorTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    private static final Instant T1 = T0.plusSeconds(60);
+
+    @Test
+    void allReplicasReadyMeansReadyNotProgressingNotDegraded() {
+        ShopCluster shop = shop("web");
+        ShopClusterStatus status = aggregate(shop, Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), T0);
+
+        assertCondition(status, ConditionTypes.READY, "True", ConditionTypes.ALL_REPLICAS_READY);
+        assertCondition(status, ConditionTypes.PROGRESSING, "False", ConditionTypes.ROLLOUT_COMPLETE);
+        assertCondition(status, ConditionTypes.DEGRADED, "False", ConditionTypes.AS_EXPECTED);
+        assertThat(status.getReplicas()).isEqualTo(3);
+        assertThat(status.getReadyReplicas()).isEqualTo(3);
+        assertThat(status.getObservedGeneration()).isEqualTo(1L);
+        assertThat(status.getSelector())
+                .isEqualTo("app.kubernetes.io/component=shop,app.kubernetes.io/instance=web,app.kubernetes.io/name=shop");
+        assertThat(status.getBalancerConfigHash()).hasSize(64);
+    }
+
+    @Test
+    void missingDeploymentsMeanProgressing() {
+        ShopClusterStatus status = aggregate(shop("web"), Map.of(), T0);
+        assertCondition(status, ConditionTypes.READY, "False", ConditionTypes.REPLICAS_NOT_READY);
+        assertCondition(status, ConditionTypes.PROGRESSING, "True", ConditionTypes.ROLLOUT_IN_PROGRESS);
+        assertCondition(status, ConditionTypes.DEGRADED, "False", ConditionTypes.AS_EXPECTED);
+    }
+
+    @Test
+    void finishedRolloutWithUnreadyPodsIsDegraded() {
+        ShopClusterStatus status = aggregate(shop("web"),
+                Map.of("web-main", ready(3, 1), "web-balancer", ready(2, 2)), T0);
+        assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.REPLICAS_UNAVAILABLE);
+        assertThat(find(status, ConditionTypes.READY).getMessage()).isEqualTo("shop 1/3 ready, balancer 2/2 ready");
+    }
+
+    @Test
+    void conflictsMakeItNotReadyAndDegradedNamingTheObject() {
+        ShopCluster shop = shop("web");
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, DesiredChildren.of(shop, null, "cluster.local"),
+                Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), List.of("ConfigMap/web-balancer"), null, T0);
+        assertCondition(status, ConditionTypes.READY, "False", ConditionTypes.CHILD_CONFLICT);
+        assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.CHILD_CONFLICT);
+        assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).contains("ConfigMap/web-balancer");
+    }
+
+    @Test
+    void transitionTimeChangesOnlyWhenTheStatusDoes() {
+        ShopCluster shop = shop("web");
+        Map<String, Deployment> observed = new HashMap<>(Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)));
+        shop.setStatus(aggregate(shop, observed, T0));
+
+        ShopClusterStatus unchanged = aggregate(shop, observed, T1);
+        assertThat(unchanged).isEqualTo(shop.getStatus());
+        assertThat(find(unchanged, ConditionTypes.READY).getLastTransitionTime()).isEqualTo(T0.toString());
+
+        observed.put("web-main", ready(3, 2));
+        ShopClusterStatus changed = aggregate(shop, observed, T1);
+        assertThat(find(changed, ConditionTypes.READY).getLastTransitionTime()).isEqualTo(T1.toString());
+        assertThat(find(changed, ConditionTypes.PROGRESSING).getLastTransitionTime()).isEqualTo(T0.toString());
+    }
+
+    @Test
+    void activeStandbyCountsThePrimaryAsServingAndReportsTheStandby() {
+        ShopCluster shop = activeStandby("pay");
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, DesiredChildren.of(shop, Slot.A, "cluster.local"),
+                Map.of("pay-a", ready(3, 3), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)), List.of(), Slot.A, T0);
+        assertThat(status.getReadyReplicas()).isEqualTo(3);
+        assertThat(status.getStandbyReadyReplicas()).isZero();
+        assertThat(status.getCurrentPrimary()).isEqualTo(Slot.A);
+        assertThat(status.getTargetPrimary()).isEqualTo(Slot.A);
+        assertThat(status.getSelector()).contains("shopcluster.dev/group=a");
+        assertCondition(status, ConditionTypes.READY, "True", ConditionTypes.ALL_REPLICAS_READY);
+    }
+
+    private static ShopClusterStatus aggregate(ShopCluster shop, Map<String, Deployment> observed, Instant now) {
+        return ShopStatusAggregator.aggregate(shop, DesiredChildren.of(shop, null, "cluster.local"), observed,
+                List.of(), null, now);
+    }
+
+    /** A Deployment whose rollout finished with {@code ready} of {@code replicas} pods ready. */
+    private static Deployment ready(int replicas, int ready) {
+        return new DeploymentBuilder()
+                .withNewMetadata().withGeneration(2L).endMetadata()
+                .withNewSpec().withReplicas(replicas).endSpec()
+                .withNewStatus().withObservedGeneration(2L).withReplicas(replicas).withUpdatedReplicas(replicas)
+                    .withReadyReplicas(ready).endStatus()
+                .build();
+    }
+
+    private static Condition find(ShopClusterStatus status, String type) {
+        return Conditions.find(status.getConditions(), type).orElseThrow();
+    }
+
+    private static void assertCondition(ShopClusterStatus status, String type, String value, String reason) {
+        Condition condition = find(status, type);
+        assertThat(condition.getStatus()).as(type).isEqualTo(value);
+        assertThat(condition.getReason()).as(type).isEqualTo(reason);
+    }
+}
