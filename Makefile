@@ -77,3 +77,10 @@ build: ## Build the operator (target/quarkus-app)
 .PHONY: run
 run: kube-binaries build ## Demo: operator + examples against the current cluster, or a local API server it starts
 	KUBE_BIN_DIR=$(KUBE_BIN_DIR) hack/run.sh
+
+# --- Benchmarks -----------------------------------------------------------------------------------
+
+.PHONY: bench
+bench: kube-binaries ## Control-plane figures: start to first reconcile, create latency p50/p99, no-op writes, RSS
+	$(MVN) verify -Dit.test=OperatorBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) | sed -n '/^==== Operator/,/^====$$/p'

@@ -83,16 +83,25 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         DesiredChildren desired = DesiredChildren.of(shop, primary, clusterDomain);
 
         List<String> conflicts = new ArrayList<>();
+        List<String> created = new ArrayList<>();
+        List<String> updated = new ArrayList<>();
         for (HasMetadata child : desired.objects()) {
-            String what = child.getKind() + " " + child.getMetadata().getName();
+            String what = child.getKind() + "/" + child.getMetadata().getName();
             switch (applier.apply(shop, child, context)) {
-                case CREATED -> events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Created",
-                        "created " + what);
-                case UPDATED -> events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Updated",
-                        "brought " + what + " in line with the spec");
-                case CONFLICT -> conflicts.add(child.getKind() + "/" + child.getMetadata().getName());
+                case CREATED -> created.add(what);
+                case UPDATED -> updated.add(what);
+                case CONFLICT -> conflicts.add(what);
                 case UNCHANGED -> { }
             }
+        }
+        // One event per reconcile that changed something: a new shop is one line, not seven.
+        if (!created.isEmpty()) {
+            events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Created",
+                    "created " + String.join(", ", created));
+        }
+        if (!updated.isEmpty()) {
+            events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Updated",
+                    "brought " + String.join(", ", updated) + " in line with the spec");
         }
         deleteObsolete(shop, desired, context);
 

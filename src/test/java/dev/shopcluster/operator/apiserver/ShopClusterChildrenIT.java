@@ -116,7 +116,8 @@ class ShopClusterChildrenIT {
         TestShops.create(client, namespace, "evented", "image: shop:1");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(client.v1().events().inNamespace(namespace)
                 .withField("involvedObject.name", "evented").list().getItems())
-                .anySatisfy(e -> assertThat(e.getMessage()).isEqualTo("created Deployment evented-main")));
+                .anySatisfy(e -> assertThat(e.getMessage()).startsWith("created ")
+                        .contains("Deployment/evented-main", "ConfigMap/evented-balancer", "Service/evented")));
     }
 
     private static <T extends HasMetadata> T get(Class<T> kind, String name) {

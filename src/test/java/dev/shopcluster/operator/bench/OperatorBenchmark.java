@@ -1,0 +1,218 @@
+package dev.shopcluster.operator.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.apiserver.DeploymentStatusWriter;
+import dev.shopcluster.operator.apiserver.TestApiServer;
+import dev.shopcluster.operator.apiserver.TestShops;
+import dev.shopcluster.operator.status.ConditionTypes;
+import dev.shopcluster.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Control-plane benchmark, run by `make bench`: the packaged operator (its own JVM, as deployed)
+ * against a real kube-apiserver. Prints figures; asserts only that the work it measures happened.
+ */
+class OperatorBenchmark {
+
+    private static final int SHOPS = Integer.getInteger("bench.shops", 100);
+    private static final Duration RESYNC = Duration.ofSeconds(5);
+    private static final String OPERATOR_MEMORY_LIMIT = "512m";
+    private static final Pattern COUNTER = Pattern.compile("^(\\w+)\\{([^}]*)} ([0-9.eE+-]+)$");
+    /** The kinds the operator writes; the API server's own bookkeeping (leases) is not ours. */
+    private static final Set<String> OPERATOR_RESOURCES =
+            Set.of("deployments", "services", "configmaps", "poddisruptionbudgets", "shopclusters", "events");
+
+    private final KubernetesClient client = TestApiServer.client();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void controlPlaneFigures() throws Exception {
+        String namespace = TestShops.newNamespace(client, "bench");
+        Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+        List<SharedIndexInformer<? extends HasMetadata>> informers = List.of(
+                record(client.apps().deployments().inNamespace(namespace).inform(), firstSeen),
+                record(client.services().inNamespace(namespace).inform(), firstSeen),
+                record(client.configMaps().inNamespace(namespace).inform(), firstSeen),
+                record(client.policy().v1().podDisruptionBudget().inNamespace(namespace).inform(), firstSeen));
+        TestShops.create(client, namespace, "warmup", "image: shop:1\nreplicas: 2");
+
+        int metricsPort = freePort();
+        long launched = System.nanoTime();
+        // Sized as in a pod with a 512 MiB memory limit: the JVM picks heap and GC from that, not the host.
+        ProcessBuilder launch = new ProcessBuilder("java", "-XX:MaxRAM=" + OPERATOR_MEMORY_LIMIT, "-jar",
+                "target/quarkus-app/quarkus-run.jar")
+                .redirectErrorStream(true)
+                .redirectOutput(Path.of("target/bench-operator.log").toFile());
+        launch.environment().put("KUBECONFIG", TestApiServer.kubeconfig().toString());
+        launch.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        launch.environment().put("QUARKUS_HTTP_PORT", String.valueOf(metricsPort));
+        launch.environment().put("QUARKUS_OPERATOR_SDK_CONTROLLERS_SHOPCLUSTER_MAX_RECONCILIATION_INTERVAL",
+                RESYNC.toString());
+        Process operator = launch.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> firstSeen.containsKey("Deployment/warmup-main"));
+            double startToFirstReconcile = (firstSeen.get("Deployment/warmup-main") - launched) / 1e9;
+
+            Map<String, Long> created = new ConcurrentHashMap<>();
+            for (int i = 0; i < SHOPS; i++) {
+                String name = "shop-" + i;
+                created.put(name, System.nanoTime());
+                TestShops.create(client, namespace, name, "image: shop:1\nreplicas: 2");
+            }
+            List<Double> latencies = new ArrayList<>();
+            await().atMost(Duration.ofMinutes(5)).until(() -> created.keySet().stream()
+                    .allMatch(name -> children(name).stream().allMatch(firstSeen::containsKey)));
+            for (var shop : created.entrySet()) {
+                long allPresent = children(shop.getKey()).stream().mapToLong(firstSeen::get).max().orElseThrow();
+                latencies.add((allPresent - shop.getValue()) / 1e6);
+            }
+            latencies.sort(Double::compare);
+
+            client.apps().deployments().inNamespace(namespace).list().getItems()
+                    .forEach(d -> DeploymentStatusWriter.allReady(client, namespace, d.getMetadata().getName()));
+            await().atMost(Duration.ofMinutes(5)).until(() -> client.resources(ShopCluster.class).inNamespace(namespace)
+                    .list().getItems().stream().allMatch(s -> s.getStatus() != null
+                            && Conditions.isTrue(s.getStatus().getConditions(), ConditionTypes.READY)));
+
+            // Settled. Every reconcile from here on is a resync of an unchanged ShopCluster.
+            Map<String, Double> reconcilesBefore = reconcilesPerShop(metricsPort);
+            double writesBefore = operatorWrites();
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                Map<String, Double> now = reconcilesPerShop(metricsPort);
+                return created.keySet().stream()
+                        .allMatch(s -> now.getOrDefault(s, 0.0) >= reconcilesBefore.getOrDefault(s, 0.0) + 3);
+            });
+            double noOpWrites = operatorWrites() - writesBefore;
+            double noOpReconciles = reconcilesPerShop(metricsPort).values().stream().mapToDouble(d -> d).sum()
+                    - reconcilesBefore.values().stream().mapToDouble(d -> d).sum();
+            long[] rss = rssKiB(operator.pid());
+
+            System.out.printf("""
+
+                    ==== Operator benchmark: packaged operator JVM vs kube-apiserver %s (kube-api-test), %d cores
+                    operator start to first reconcile            : %.2f s
+                    create -> all children present (%d shops)    : p50 %.0f ms, p99 %.0f ms, max %.0f ms
+                    write requests during 3 no-op resyncs of %d  : %.0f (over %.0f reconciles)
+                    operator RSS with %d shops                   : %d MiB (peak %d MiB; JVM sized for a %s limit)
+                    ====
+                    """, System.getProperty("kube.version", "1.34.4"), Runtime.getRuntime().availableProcessors(),
+                    startToFirstReconcile, SHOPS, percentile(latencies, 50), percentile(latencies, 99),
+                    latencies.get(latencies.size() - 1), SHOPS, noOpWrites, noOpReconciles, SHOPS, rss[0] / 1024,
+                    rss[1] / 1024, OPERATOR_MEMORY_LIMIT);
+            assertThat(latencies).hasSize(SHOPS);
+            assertThat(noOpReconciles).isGreaterThanOrEqualTo(3.0 * SHOPS);
+        } finally {
+            operator.destroy();
+            operator.waitFor();
+            informers.forEach(SharedIndexInformer::close);
+        }
+    }
+
+    private static List<String> children(String shop) {
+        return List.of("Service/" + shop + "-main", "Deployment/" + shop + "-main", "ConfigMap/" + shop + "-balancer",
+                "Deployment/" + shop + "-balancer", "Service/" + shop, "PodDisruptionBudget/" + shop,
+                "PodDisruptionBudget/" + shop + "-balancer");
+    }
+
+    private static <T extends HasMetadata> SharedIndexInformer<T> record(SharedIndexInformer<T> informer,
+            Map<String, Long> firstSeen) {
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                firstSeen.putIfAbsent(obj.getKind() + "/" + obj.getMetadata().getName(), System.nanoTime());
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+            }
+        });
+        return informer;
+    }
+
+    /** Write requests (any verb but reads and watches) the API server served on the operator's kinds. */
+    private double operatorWrites() {
+        String metrics = client.raw(client.getMasterUrl() + "metrics");
+        double writes = 0;
+        for (String line : metrics.split("\n")) {
+            Matcher m = COUNTER.matcher(line);
+            if (m.matches() && m.group(1).equals("apiserver_request_total")) {
+                String labels = m.group(2);
+                String verb = label(labels, "verb");
+                if (OPERATOR_RESOURCES.contains(label(labels, "resource"))
+                        && !Set.of("GET", "LIST", "WATCH").contains(verb)) {
+                    writes += Double.parseDouble(m.group(3));
+                }
+            }
+        }
+        return writes;
+    }
+
+    private Map<String, Double> reconcilesPerShop(int port) throws IOException, InterruptedException {
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Double> perShop = new ConcurrentHashMap<>();
+        for (String line : body.split("\n")) {
+            Matcher m = COUNTER.matcher(line);
+            if (m.matches() && m.group(1).equals("operator_sdk_reconciliations_success_total")) {
+                perShop.merge(label(m.group(2), "name"), Double.parseDouble(m.group(3)), Double::sum);
+            }
+        }
+        return perShop;
+    }
+
+    private static String label(String labels, String name) {
+        Matcher m = Pattern.compile("(?:^|,)" + name + "=\"([^\"]*)\"").matcher(labels);
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static double percentile(List<Double> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    /** VmRSS and VmHWM (peak) of a process, in KiB. */
+    private static long[] rssKiB(long pid) throws IOException {
+        long rss = 0;
+        long peak = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                rss = Long.parseLong(line.replaceAll("\\D", ""));
+            } else if (line.startsWith("VmHWM:")) {
+                peak = Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return new long[] {rss, peak};
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
