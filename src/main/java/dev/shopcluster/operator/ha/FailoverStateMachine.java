@@ -1,0 +1,140 @@
+package dev.shopcluster.operator.ha;
+
+import dev.shopcluster.operator.api.FailbackPolicy;
+import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.ha.HaDecision.Trigger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Decides, from the recorded state, the observed readiness and the clock, which slot of an
+ * ActiveStandby shop should be primary and how many pods each slot runs. Pure and deterministic:
+ * everything it needs is an argument, so a restarted operator given the same state decides the same.
+ *
+ * <p>Rules, in order:
+ * <ol>
+ *   <li>While a decided promotion is not yet wired (target differs from current), decide nothing new:
+ *       the reconciler finishes the wiring first.</li>
+ *   <li>A requested switchover scales the requested slot to {@code replicas} and moves traffic only once
+ *       all of them are ready; until then the rules below still apply.</li>
+ *   <li>A primary below {@code minReadyPrimaries} starts the grace period (kept in the state, so restarts
+ *       neither reset nor skip it). A recovery within it cancels it. At its end the standby is promoted
+ *       if it has a ready pod; otherwise nothing is promoted and {@code noHealthyStandby} is reported.</li>
+ *   <li>The slot a failover demoted keeps {@code replicas} pods until it is healthy again; then, with
+ *       Manual failback, it becomes an ordinary standby, and with Automatic failback, traffic moves back
+ *       once it has stayed healthy for the grace period.</li>
+ * </ol>
+ */
+public final class FailoverStateMachine {
+
+    private FailoverStateMachine() {
+    }
+
+    public static HaDecision decide(HaPolicy policy, HaState state, SlotReadiness ready, Optional<Slot> switchoverTo,
+            Instant now) {
+        if (state.promotionInFlight()) {
+            return decision(policy, state, switchoverTo, null, Trigger.NONE,
+                    "completing the promotion of slot " + state.target().id(), false);
+        }
+        Slot primary = state.current();
+        Slot standby = primary.other();
+        int primaryReady = ready.of(primary);
+        int standbyReady = ready.of(standby);
+
+        String waiting = null;
+        if (switchoverTo.filter(slot -> slot == standby).isPresent()) {
+            if (standbyReady >= policy.replicas()) {
+                return promote(policy, state, standby, Trigger.SWITCHOVER, false, now,
+                        "switched over to slot %s: %d/%d ready".formatted(standby.id(), standbyReady, policy.replicas()));
+            }
+            // Planned: the primary keeps serving (and can still fail over) until the requested slot is fully up.
+            waiting = "switchover to slot %s waits for its pods: %d/%d ready".formatted(standby.id(), standbyReady,
+                    policy.replicas());
+        }
+
+        Timer timer = new Timer();
+        Instant unreadySince = null;
+        if (primaryReady < policy.minReadyPrimaries()) {
+            unreadySince = state.primaryUnreadySince() != null ? state.primaryUnreadySince() : now;
+            Instant deadline = unreadySince.plus(policy.grace());
+            String observed = "slot %s had %d/%d ready for %ds".formatted(primary.id(), primaryReady, policy.replicas(),
+                    Duration.between(unreadySince, now).toSeconds());
+            if (now.isBefore(deadline)) {
+                timer.at(Duration.between(now, deadline));
+            } else if (standbyReady > 0) {
+                return promote(policy, state, standby, Trigger.FAILOVER, true, now,
+                        "promoted slot " + standby.id() + ": " + observed);
+            } else {
+                HaState waiting = withUnreadySince(state, unreadySince);
+                return decision(policy, waiting, switchoverTo, null, Trigger.NONE,
+                        "not promoting: " + observed + " and standby slot " + standby.id() + " has no ready pod", true);
+            }
+        }
+
+        Slot demoted = state.demoted();
+        Instant demotedReadySince = null;
+        if (demoted == standby && standbyReady >= policy.minReadyPrimaries()) {
+            if (policy.failback() == FailbackPolicy.Manual) {
+                demoted = null;
+            } else {
+                demotedReadySince = state.demotedReadySince() != null ? state.demotedReadySince() : now;
+                Instant deadline = demotedReadySince.plus(policy.grace());
+                if (!now.isBefore(deadline)) {
+                    return promote(policy, state, standby, Trigger.FAILBACK, false, now,
+                            "failed back to slot %s: ready %d/%d for %ds".formatted(standby.id(), standbyReady,
+                                    policy.replicas(), policy.grace().toSeconds()));
+                }
+                timer.at(Duration.between(now, deadline));
+            }
+        }
+        HaState next = new HaState(state.target(), state.current(), unreadySince, demoted, demotedReadySince,
+                state.failovers(), state.lastFailover());
+        return decision(policy, next, switchoverTo, timer.earliest, Trigger.NONE, waiting != null ? waiting
+                : "slot %s is primary with %d/%d ready".formatted(primary.id(), primaryReady, policy.replicas()), false);
+    }
+
+    /** Records the wiring of the target as complete. */
+    public static HaState wired(HaState state) {
+        return new HaState(state.target(), state.target(), state.primaryUnreadySince(), state.demoted(),
+                state.demotedReadySince(), state.failovers(), state.lastFailover());
+    }
+
+    private static HaDecision promote(HaPolicy policy, HaState state, Slot to, Trigger trigger, boolean failover,
+            Instant now, String message) {
+        HaState next = new HaState(to, state.current(), null, failover ? state.current() : null, null,
+                failover ? state.failovers() + 1 : state.failovers(), failover ? now : state.lastFailover());
+        return decision(policy, next, Optional.empty(), null, trigger, message, false);
+    }
+
+    private static HaState withUnreadySince(HaState state, Instant since) {
+        return new HaState(state.target(), state.current(), since, state.demoted(), state.demotedReadySince(),
+                state.failovers(), state.lastFailover());
+    }
+
+    /**
+     * The target runs {@code replicas}; so does the other slot while a failover's demoted slot recovers
+     * or while it is the requested switchover target; otherwise it runs {@code standbyReplicas}.
+     */
+    private static HaDecision decision(HaPolicy policy, HaState state, Optional<Slot> switchoverTo, Duration recheck,
+            Trigger trigger, String message, boolean noHealthyStandby) {
+        Slot other = state.target().other();
+        boolean otherAtFullSize = state.demoted() == other || switchoverTo.filter(slot -> slot == other).isPresent();
+        int primaryReplicas = policy.replicas();
+        int otherReplicas = otherAtFullSize ? policy.replicas() : policy.standbyReplicas();
+        int a = state.target() == Slot.A ? primaryReplicas : otherReplicas;
+        int b = state.target() == Slot.B ? primaryReplicas : otherReplicas;
+        return new HaDecision(state, a, b, recheck, trigger, message, noHealthyStandby);
+    }
+
+    /** The earliest of the deadlines that need a decision without a new observation. */
+    private static final class Timer {
+        private Duration earliest;
+
+        void at(Duration after) {
+            if (earliest == null || after.compareTo(earliest) < 0) {
+                earliest = after;
+            }
+        }
+    }
+}
