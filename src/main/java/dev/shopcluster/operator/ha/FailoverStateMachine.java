@@ -66,8 +66,8 @@ public final class FailoverStateMachine {
                 return promote(policy, state, standby, Trigger.FAILOVER, true, now,
                         "promoted slot " + standby.id() + ": " + observed);
             } else {
-                HaState waiting = withUnreadySince(state, unreadySince);
-                return decision(policy, waiting, switchoverTo, null, Trigger.NONE,
+                HaState stuck = withUnreadySince(state, unreadySince);
+                return decision(policy, stuck, switchoverTo, null, Trigger.NONE,
                         "not promoting: " + observed + " and standby slot " + standby.id() + " has no ready pod", true);
             }
         }
