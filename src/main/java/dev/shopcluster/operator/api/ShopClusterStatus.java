@@ -27,6 +27,14 @@ public class ShopClusterStatus {
             + "unset while it is healthy. Kept here so a restart neither resets nor skips the grace period.")
     private String primaryUnreadySince;
 
+    @JsonPropertyDescription("ActiveStandby: the slot a failover took traffic away from, while it recovers; it keeps "
+            + "spec.replicas pods until it is healthy again.")
+    private Slot demotedPrimary;
+
+    @JsonPropertyDescription("ActiveStandby with Automatic failback: since when the demoted slot has been healthy "
+            + "(RFC 3339); traffic moves back after failoverAfterSeconds.")
+    private String demotedReadySince;
+
     @StatusReplicas
     @JsonPropertyDescription("Serving shop pods that exist (the primary slot's in ActiveStandby); read by the scale "
             + "subresource.")
@@ -38,10 +46,10 @@ public class ShopClusterStatus {
     @JsonPropertyDescription("ActiveStandby: ready pods of the standby slot.")
     private Integer standbyReadyReplicas;
 
-    @JsonPropertyDescription("ActiveStandby: promotions so far.")
+    @JsonPropertyDescription("ActiveStandby: failovers so far (promotions because the primary was unready).")
     private Integer failovers;
 
-    @JsonPropertyDescription("ActiveStandby: when the last promotion completed (RFC 3339).")
+    @JsonPropertyDescription("ActiveStandby: when the last failover was decided (RFC 3339).")
     private String lastFailoverTime;
 
     @JsonPropertyDescription("SHA-256 of the rendered haproxy.cfg in the NAME-balancer ConfigMap.")
@@ -84,6 +92,22 @@ public class ShopClusterStatus {
 
     public void setPrimaryUnreadySince(String primaryUnreadySince) {
         this.primaryUnreadySince = primaryUnreadySince;
+    }
+
+    public Slot getDemotedPrimary() {
+        return demotedPrimary;
+    }
+
+    public void setDemotedPrimary(Slot demotedPrimary) {
+        this.demotedPrimary = demotedPrimary;
+    }
+
+    public String getDemotedReadySince() {
+        return demotedReadySince;
+    }
+
+    public void setDemotedReadySince(String demotedReadySince) {
+        this.demotedReadySince = demotedReadySince;
     }
 
     public Integer getReplicas() {
@@ -162,6 +186,8 @@ public class ShopClusterStatus {
                 && targetPrimary == other.targetPrimary
                 && currentPrimary == other.currentPrimary
                 && Objects.equals(primaryUnreadySince, other.primaryUnreadySince)
+                && demotedPrimary == other.demotedPrimary
+                && Objects.equals(demotedReadySince, other.demotedReadySince)
                 && Objects.equals(replicas, other.replicas)
                 && Objects.equals(readyReplicas, other.readyReplicas)
                 && Objects.equals(standbyReadyReplicas, other.standbyReadyReplicas)

@@ -4,7 +4,20 @@ import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.ha.FailoverStateMachine;
+import dev.shopcluster.operator.ha.HaDecision;
+import dev.shopcluster.operator.ha.HaPolicy;
+import dev.shopcluster.operator.ha.HaState;
+import dev.shopcluster.operator.ha.HaStatus;
+import dev.shopcluster.operator.ha.SlotReadiness;
 import dev.shopcluster.operator.haproxy.InvalidBalancerInputException;
+import dev.shopcluster.operator.resources.SlotPlan;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Instant;
+import java.util.Optional;
 import dev.shopcluster.operator.resources.DesiredChildren;
 import dev.shopcluster.operator.resources.ShopLabels;
 import dev.shopcluster.operator.status.ConditionTypes;
@@ -50,6 +63,8 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
             List.of(Deployment.class, Service.class, ConfigMap.class, PodDisruptionBudget.class);
 
     static final Duration CONFLICT_RECHECK = Duration.ofSeconds(10);
+    /** `kubectl annotate shop NAME shopcluster.dev/switchover-to=b`: a planned switchover to slot b. */
+    public static final String SWITCHOVER_ANNOTATION = "shopcluster.dev/switchover-to";
 
     private static final Logger LOG = Logger.getLogger(ShopClusterReconciler.class);
 
@@ -74,14 +89,59 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
                     .withNamespacesInheritedFromController()
                     .build(), context));
         }
+        // Shop pods belong to ReplicaSets, not to us: map them to their ShopCluster by label. Their Ready
+        // condition is the promotion signal.
+        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ShopCluster.class)
+                .withLabelSelector(ShopLabels.MANAGED_SELECTOR + "," + ShopLabels.COMPONENT + "=" + ShopLabels.COMPONENT_SHOP)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
+                        pod.getMetadata().getLabels().get(ShopLabels.INSTANCE), pod.getMetadata().getNamespace())))
+                .build(), context));
         return sources;
     }
 
     @Override
     public UpdateControl<ShopCluster> reconcile(ShopCluster shop, Context<ShopCluster> context) {
-        Slot primary = wiredPrimary(shop);
-        DesiredChildren desired = DesiredChildren.of(shop, primary, clusterDomain);
+        Instant now = clock.instant();
+        HaDecision ha = null;
+        SlotPlan plan = null;
+        if (isActiveStandby(shop)) {
+            ha = FailoverStateMachine.decide(HaPolicy.of(shop.getSpec()), HaStatus.read(shop.getStatus()),
+                    observeReadiness(context), switchoverRequest(shop), now);
+            if (ha.state().target() != HaStatus.read(shop.getStatus()).target()) {
+                shop = recordDecision(shop, ha, context, now);
+            }
+            plan = new SlotPlan(ha.primary(), ha.replicasA(), ha.replicasB());
+        }
+        DesiredChildren desired = DesiredChildren.of(shop, plan, clusterDomain);
+        List<String> conflicts = applyChildren(shop, desired, context);
+        deleteObsolete(shop, desired, context);
 
+        HaState haState = null;
+        if (ha != null) {
+            haState = conflicts.isEmpty() ? FailoverStateMachine.wired(ha.state()) : ha.state();
+            if (ha.state().promotionInFlight() && !haState.promotionInFlight()) {
+                events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Promoted", "slot "
+                        + haState.current().id() + " is primary: balancer config, " + ShopLabels.primaryServiceName(shop)
+                        + " Service and scale are wired");
+            }
+            clearSatisfiedSwitchover(shop, haState, context);
+        }
+
+        Map<String, Deployment> deployments = context.getSecondaryResourcesAsStream(Deployment.class)
+                .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity(), (a, b) -> a));
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, desired, deployments, conflicts, ha, haState, now);
+        UpdateControl<ShopCluster> control = updateStatus(shop, status, context);
+        // A stranger's object is outside our informers: look again later instead of waiting for an event.
+        Duration recheck = conflicts.isEmpty() ? null : CONFLICT_RECHECK;
+        if (ha != null && ha.recheckAfter() != null && (recheck == null || ha.recheckAfter().compareTo(recheck) < 0)) {
+            recheck = ha.recheckAfter();
+        }
+        return recheck == null ? control : control.rescheduleAfter(recheck);
+    }
+
+    /** Applies every desired child in order; returns the ones left alone because someone else owns them. */
+    private List<String> applyChildren(ShopCluster shop, DesiredChildren desired, Context<ShopCluster> context) {
         List<String> conflicts = new ArrayList<>();
         List<String> created = new ArrayList<>();
         List<String> updated = new ArrayList<>();
@@ -103,15 +163,79 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
             events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Updated",
                     "brought " + String.join(", ", updated) + " in line with the spec");
         }
-        deleteObsolete(shop, desired, context);
+        return conflicts;
+    }
 
-        Map<String, Deployment> deployments = context.getSecondaryResourcesAsStream(Deployment.class)
-                .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity(), (a, b) -> a));
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, desired, deployments, conflicts, primary,
-                clock.instant());
-        UpdateControl<ShopCluster> control = updateStatus(shop, status, context);
-        // A stranger's object is outside our informers: look again later instead of waiting for an event.
-        return conflicts.isEmpty() ? control : control.rescheduleAfter(CONFLICT_RECHECK);
+    /**
+     * Writes a new promotion decision to status before anything is rewired, with the resourceVersion
+     * read, so that a stale operator (a lost leader) cannot overwrite a newer decision.
+     */
+    private ShopCluster recordDecision(ShopCluster shop, HaDecision ha, Context<ShopCluster> context, Instant now) {
+        ShopClusterStatus status = shop.getStatus() != null ? shop.getStatus() : new ShopClusterStatus();
+        HaStatus.write(ha.state(), status);
+        Long generation = shop.getMetadata().getGeneration();
+        var failedOver = switch (ha.trigger()) {
+            case FAILOVER -> Conditions.next(status.getConditions(), ConditionTypes.FAILED_OVER, true,
+                    ConditionTypes.PRIMARY_UNREADY, ha.message(), generation, now);
+            case SWITCHOVER -> Conditions.next(status.getConditions(), ConditionTypes.FAILED_OVER, false,
+                    ConditionTypes.SWITCHED_OVER, ha.message(), generation, now);
+            case FAILBACK -> Conditions.next(status.getConditions(), ConditionTypes.FAILED_OVER, false,
+                    ConditionTypes.FAILED_BACK, ha.message(), generation, now);
+            case NONE -> throw new IllegalStateException("a new target always has a trigger");
+        };
+        status.setConditions(Conditions.merge(status.getConditions(), List.of(failedOver)));
+        shop.setStatus(status);
+        ShopCluster recorded = context.getClient().resource(shop).updateStatus();
+        events.record(context.getClient(), recorded,
+                ha.trigger() == HaDecision.Trigger.FAILOVER ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,
+                ha.trigger() == HaDecision.Trigger.FAILOVER ? ConditionTypes.PRIMARY_UNREADY : failedOver.getReason(),
+                ha.message());
+        LOG.infof("%s/%s: %s", shop.getMetadata().getNamespace(), shop.getMetadata().getName(), ha.message());
+        return recorded;
+    }
+
+    /** Ready shop pods per slot, read from the Pods' Ready condition (see docs/high-availability.md). */
+    private static SlotReadiness observeReadiness(Context<ShopCluster> context) {
+        Map<String, Long> ready = context.getSecondaryResourcesAsStream(Pod.class)
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+                .filter(pod -> pod.getStatus() != null && pod.getStatus().getConditions() != null
+                        && pod.getStatus().getConditions().stream()
+                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .collect(Collectors.groupingBy(pod -> pod.getMetadata().getLabels().getOrDefault(ShopLabels.GROUP, ""),
+                        Collectors.counting()));
+        return new SlotReadiness(ready.getOrDefault(Slot.A.id(), 0L).intValue(),
+                ready.getOrDefault(Slot.B.id(), 0L).intValue());
+    }
+
+    /** The slot named by the switchover annotation, if it names one. */
+    static Optional<Slot> switchoverRequest(ShopCluster shop) {
+        String requested = shop.getMetadata().getAnnotations() == null ? null
+                : shop.getMetadata().getAnnotations().get(SWITCHOVER_ANNOTATION);
+        if (requested == null) {
+            return Optional.empty();
+        }
+        for (Slot slot : Slot.values()) {
+            if (slot.id().equals(requested)) {
+                return Optional.of(slot);
+            }
+        }
+        LOG.warnf("%s/%s: ignoring %s=%s: not a slot (a or b)", shop.getMetadata().getNamespace(),
+                shop.getMetadata().getName(), SWITCHOVER_ANNOTATION, requested);
+        return Optional.empty();
+    }
+
+    /** Removes a switchover request once its slot is the wired primary. */
+    private static void clearSatisfiedSwitchover(ShopCluster shop, HaState state, Context<ShopCluster> context) {
+        if (switchoverRequest(shop).filter(slot -> slot == state.current() && !state.promotionInFlight()).isPresent()) {
+            context.getClient().resources(ShopCluster.class).inNamespace(shop.getMetadata().getNamespace())
+                    .withName(shop.getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"annotations\":{\"" + SWITCHOVER_ANNOTATION + "\":null}}}");
+        }
+    }
+
+    private static boolean isActiveStandby(ShopCluster shop) {
+        return shop.getSpec().getHighAvailability().getMode() == HighAvailabilityMode.ActiveStandby;
     }
 
     @Override
@@ -131,15 +255,6 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
                         e.getMessage(), generation, now))));
         shop.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(shop).withNoRetry();
-    }
-
-    /** ActiveStandby: the slot wired as primary (a until a promotion says otherwise); null in other modes. */
-    static Slot wiredPrimary(ShopCluster shop) {
-        if (shop.getSpec().getHighAvailability().getMode() != HighAvailabilityMode.ActiveStandby) {
-            return null;
-        }
-        ShopClusterStatus status = shop.getStatus();
-        return status != null && status.getCurrentPrimary() != null ? status.getCurrentPrimary() : Slot.A;
     }
 
     /** Deletes children this ShopCluster controls but no longer wants, such as a removed pool. */

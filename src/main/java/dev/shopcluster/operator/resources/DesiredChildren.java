@@ -2,7 +2,6 @@ package dev.shopcluster.operator.resources;
 
 import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.ShopCluster;
-import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
@@ -19,9 +18,9 @@ import java.util.List;
  */
 public record DesiredChildren(List<HasMetadata> objects, List<ShopGroup> groups, String balancerConfig) {
 
-    /** @param primary ActiveStandby: the slot wired as primary; ignored in the other modes */
-    public static DesiredChildren of(ShopCluster shop, Slot primary, String clusterDomain) {
-        List<ShopGroup> groups = ShopTopology.groups(shop, primary);
+    /** @param plan ActiveStandby: the wired primary and each slot's pods; ignored in the other modes */
+    public static DesiredChildren of(ShopCluster shop, SlotPlan plan, String clusterDomain) {
+        List<ShopGroup> groups = ShopTopology.groups(shop, plan);
         String config = HaproxyConfigRenderer.render(shop, groups, clusterDomain);
         List<HasMetadata> objects = new ArrayList<>();
         for (ShopGroup group : groups) {
@@ -32,7 +31,7 @@ public record DesiredChildren(List<HasMetadata> objects, List<ShopGroup> groups,
         objects.add(BalancerDeployment.desired(shop, BalancerConfigMap.hash(config)));
         objects.add(ShopServices.entry(shop));
         if (shop.getSpec().getHighAvailability().getMode() == HighAvailabilityMode.ActiveStandby) {
-            objects.add(ShopServices.primary(shop, primary));
+            objects.add(ShopServices.primary(shop, plan.primary()));
         }
         DisruptionBudgets.shop(shop, groups.stream().mapToInt(ShopGroup::replicas).sum()).ifPresent(objects::add);
         DisruptionBudgets.balancer(shop).ifPresent(objects::add);

@@ -17,13 +17,13 @@ public final class ShopTopology {
     }
 
     /**
-     * @param primary ActiveStandby: the slot wired as primary; ignored in the other modes
+     * @param plan ActiveStandby: the wired primary and each slot's pods; ignored in the other modes
      */
-    public static List<ShopGroup> groups(ShopCluster shop, Slot primary) {
+    public static List<ShopGroup> groups(ShopCluster shop, SlotPlan plan) {
         ShopClusterSpec spec = shop.getSpec();
         String name = shop.getMetadata().getName();
         if (spec.getHighAvailability().getMode() == HighAvailabilityMode.ActiveStandby) {
-            return List.of(slot(name, Slot.A, primary, spec), slot(name, Slot.B, primary, spec));
+            return List.of(slot(name, Slot.A, plan), slot(name, Slot.B, plan));
         }
         // Random spreads evenly by definition; every other strategy honours pool weights.
         boolean weighted = spec.getStrategy().getType() != StrategyType.Random;
@@ -37,11 +37,9 @@ public final class ShopTopology {
                 .toList();
     }
 
-    private static ShopGroup slot(String name, Slot slot, Slot primary, ShopClusterSpec spec) {
-        boolean isPrimary = slot == primary;
-        return new ShopGroup(slot.id(), name + "-" + slot.id(),
-                isPrimary ? spec.getReplicas() : spec.getHighAvailability().getStandbyReplicas(), 1,
-                isPrimary ? ShopGroup.Role.PRIMARY : ShopGroup.Role.STANDBY);
+    private static ShopGroup slot(String name, Slot slot, SlotPlan plan) {
+        return new ShopGroup(slot.id(), name + "-" + slot.id(), plan.replicas(slot), 1,
+                slot == plan.primary() ? ShopGroup.Role.PRIMARY : ShopGroup.Role.STANDBY);
     }
 
     /** The groups whose pods take traffic normally: pools, or the primary slot. */

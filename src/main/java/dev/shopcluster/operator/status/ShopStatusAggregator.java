@@ -2,10 +2,11 @@ package dev.shopcluster.operator.status;
 
 import static dev.shopcluster.operator.status.ConditionTypes.*;
 
-import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterStatus;
-import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.ha.HaDecision;
+import dev.shopcluster.operator.ha.HaState;
+import dev.shopcluster.operator.ha.HaStatus;
 import dev.shopcluster.operator.resources.BalancerConfigMap;
 import dev.shopcluster.operator.resources.DesiredChildren;
 import dev.shopcluster.operator.resources.ShopGroup;
@@ -32,10 +33,11 @@ public final class ShopStatusAggregator {
     /**
      * @param deployments the observed Deployments by name
      * @param conflicts objects (Kind/name) that exist but belong to someone else
-     * @param primary ActiveStandby: the wired primary slot, else null
+     * @param ha ActiveStandby: this reconcile's promotion decision, else null
+     * @param haState ActiveStandby: the promotion state to record (the decision's, once wired), else null
      */
     public static ShopClusterStatus aggregate(ShopCluster shop, DesiredChildren desired,
-            Map<String, Deployment> deployments, List<String> conflicts, Slot primary, Instant now) {
+            Map<String, Deployment> deployments, List<String> conflicts, HaDecision ha, HaState haState, Instant now) {
         ShopClusterStatus previous = Optional.ofNullable(shop.getStatus()).orElseGet(ShopClusterStatus::new);
         Long generation = shop.getMetadata().getGeneration();
         List<ShopGroup> serving = desired.groups().stream().filter(g -> !g.isBackup()).toList();
@@ -61,46 +63,38 @@ public final class ShopStatusAggregator {
             conditions.add(Conditions.next(before, READY, ready, ready ? ALL_REPLICAS_READY : REPLICAS_NOT_READY,
                     readiness, generation, now));
             boolean unavailable = !ready && !progressing;
-            conditions.add(Conditions.next(before, DEGRADED, unavailable,
-                    unavailable ? REPLICAS_UNAVAILABLE : AS_EXPECTED,
-                    unavailable ? "rollout finished but not all replicas are ready: " + readiness : readiness,
-                    generation, now));
+            if (ha != null && ha.noHealthyStandby()) {
+                conditions.add(Conditions.next(before, DEGRADED, true, NO_HEALTHY_STANDBY, ha.message(), generation, now));
+            } else {
+                conditions.add(Conditions.next(before, DEGRADED, unavailable,
+                        unavailable ? REPLICAS_UNAVAILABLE : AS_EXPECTED,
+                        unavailable ? "rollout finished but not all replicas are ready: " + readiness : readiness,
+                        generation, now));
+            }
+        }
+        if (haState != null && Conditions.find(before, FAILED_OVER).isEmpty()) {
+            conditions.add(Conditions.next(before, FAILED_OVER, false, NO_FAILOVER,
+                    "no failover since the shop was created", generation, now));
         }
         conditions.add(Conditions.next(before, PROGRESSING, progressing,
                 progressing ? ROLLOUT_IN_PROGRESS : ROLLOUT_COMPLETE,
                 progressing ? "Deployments are rolling out" : "all Deployments are up to date", generation, now));
 
-        ShopClusterStatus status = copyDecisions(previous);
+        ShopClusterStatus status = new ShopClusterStatus();
         status.setObservedGeneration(generation);
         status.setReplicas(shopPods.existing);
         status.setReadyReplicas(shopPods.ready);
         status.setBalancerConfigHash(BalancerConfigMap.hash(desired.balancerConfig()));
-        if (shop.getSpec().getHighAvailability().getMode() == HighAvailabilityMode.ActiveStandby) {
+        List<Condition> kept = before;
+        if (haState != null) {
+            HaStatus.write(haState, status);
             status.setStandbyReadyReplicas(standbyPods.ready);
-            status.setCurrentPrimary(primary);
-            if (status.getTargetPrimary() == null) {
-                status.setTargetPrimary(primary);
-            }
-            status.setSelector(ShopLabels.toSelectorString(ShopLabels.groupSelector(shop, primary.id())));
+            status.setSelector(ShopLabels.toSelectorString(ShopLabels.groupSelector(shop, haState.current().id())));
         } else {
-            status.setStandbyReadyReplicas(null);
-            status.setCurrentPrimary(null);
-            status.setTargetPrimary(null);
-            status.setPrimaryUnreadySince(null);
             status.setSelector(ShopLabels.toSelectorString(ShopLabels.selector(shop, ShopLabels.COMPONENT_SHOP)));
+            kept = before == null ? null : before.stream().filter(c -> !FAILED_OVER.equals(c.getType())).toList();
         }
-        status.setConditions(Conditions.merge(before, conditions));
-        return status;
-    }
-
-    /** Status fields that record the operator's HA decisions; they are carried over, not derived. */
-    private static ShopClusterStatus copyDecisions(ShopClusterStatus previous) {
-        ShopClusterStatus status = new ShopClusterStatus();
-        status.setTargetPrimary(previous.getTargetPrimary());
-        status.setCurrentPrimary(previous.getCurrentPrimary());
-        status.setPrimaryUnreadySince(previous.getPrimaryUnreadySince());
-        status.setFailovers(previous.getFailovers());
-        status.setLastFailoverTime(previous.getLastFailoverTime());
+        status.setConditions(Conditions.merge(kept, conditions));
         return status;
     }
 

@@ -61,7 +61,7 @@ class ExamplesIT {
             List<Deployment> deployments = client.apps().deployments().inNamespace(namespace)
                     .withLabel("app.kubernetes.io/instance", name).list().getItems();
             assertThat(deployments).hasSizeGreaterThanOrEqualTo(2);
-            deployments.forEach(d -> DeploymentStatusWriter.allReady(client, namespace, d.getMetadata().getName()));
+            deployments.forEach(d -> WorkloadSimulator.allReady(client, namespace, d.getMetadata().getName()));
             ShopCluster reconciled = client.resources(ShopCluster.class).inNamespace(namespace).withName(name).get();
             assertThat(Conditions.isTrue(reconciled.getStatus().getConditions(), ConditionTypes.READY)).isTrue();
         });

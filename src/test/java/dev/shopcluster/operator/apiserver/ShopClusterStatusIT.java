@@ -44,8 +44,8 @@ class ShopClusterStatusIT {
 
         awaitDeployment("cart-main");
         awaitDeployment("cart-balancer");
-        DeploymentStatusWriter.allReady(client, namespace, "cart-main");
-        DeploymentStatusWriter.allReady(client, namespace, "cart-balancer");
+        WorkloadSimulator.allReady(client, namespace, "cart-main");
+        WorkloadSimulator.allReady(client, namespace, "cart-balancer");
         Condition ready = awaitCondition("cart", ConditionTypes.READY, "True", ConditionTypes.ALL_REPLICAS_READY);
         assertThat(ready.getMessage()).isEqualTo("shop 3/3 ready, balancer 2/2 ready");
         awaitCondition("cart", ConditionTypes.PROGRESSING, "False", ConditionTypes.ROLLOUT_COMPLETE);
@@ -58,7 +58,7 @@ class ShopClusterStatusIT {
                 .isEqualTo("app.kubernetes.io/component=shop,app.kubernetes.io/instance=cart,app.kubernetes.io/name=shop");
         assertThat(ready.getObservedGeneration()).isEqualTo(shop.getMetadata().getGeneration());
 
-        DeploymentStatusWriter.ready(client, namespace, "cart-main", 1);
+        WorkloadSimulator.ready(client, namespace, "cart-main", 1);
         Condition degraded = awaitCondition("cart", ConditionTypes.DEGRADED, "True", ConditionTypes.REPLICAS_UNAVAILABLE);
         assertThat(degraded.getMessage()).contains("shop 1/3 ready");
         assertThat(Conditions.find(shop("cart").getStatus().getConditions(), ConditionTypes.READY).orElseThrow()
@@ -80,7 +80,7 @@ class ShopClusterStatusIT {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
                 client.apps().deployments().inNamespace(namespace).withName("scaled-main").get().getSpec().getReplicas())
                 .isEqualTo(5));
-        DeploymentStatusWriter.allReady(client, namespace, "scaled-main");
+        WorkloadSimulator.allReady(client, namespace, "scaled-main");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
                 client.resources(ShopCluster.class).inNamespace(namespace).withName("scaled").scale().getStatus().getReplicas())
                 .isEqualTo(5));

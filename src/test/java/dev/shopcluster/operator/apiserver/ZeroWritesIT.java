@@ -47,7 +47,7 @@ class ZeroWritesIT {
                 "weighted-balancer", "standby-a", "standby-b", "standby-balancer");
         await().atMost(Duration.ofSeconds(30)).until(() -> deployments.stream()
                 .allMatch(d -> client.apps().deployments().inNamespace(namespace).withName(d).get() != null));
-        deployments.forEach(d -> DeploymentStatusWriter.allReady(client, namespace, d));
+        deployments.forEach(d -> WorkloadSimulator.allReady(client, namespace, d));
         await().atMost(Duration.ofSeconds(30)).until(() -> SHOPS.stream().allMatch(ZeroWritesIT::isReady));
 
         // Settled: from here on, every reconcile is a resync of an unchanged cluster.

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.shopcluster.operator.api.ShopCluster;
-import dev.shopcluster.operator.apiserver.DeploymentStatusWriter;
+import dev.shopcluster.operator.apiserver.WorkloadSimulator;
 import dev.shopcluster.operator.apiserver.TestApiServer;
 import dev.shopcluster.operator.apiserver.TestShops;
 import dev.shopcluster.operator.status.ConditionTypes;
@@ -92,7 +92,7 @@ class OperatorBenchmark {
             latencies.sort(Double::compare);
 
             client.apps().deployments().inNamespace(namespace).list().getItems()
-                    .forEach(d -> DeploymentStatusWriter.allReady(client, namespace, d.getMetadata().getName()));
+                    .forEach(d -> WorkloadSimulator.allReady(client, namespace, d.getMetadata().getName()));
             await().atMost(Duration.ofMinutes(5)).until(() -> client.resources(ShopCluster.class).inNamespace(namespace)
                     .list().getItems().stream().allMatch(s -> s.getStatus() != null
                             && Conditions.isTrue(s.getStatus().getConditions(), ConditionTypes.READY)));

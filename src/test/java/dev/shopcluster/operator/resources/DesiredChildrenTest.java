@@ -28,7 +28,7 @@ class DesiredChildrenTest {
 
     @Test
     void activeStandbyAddsBothSlotsAndThePrimaryService() {
-        DesiredChildren children = DesiredChildren.of(activeStandby("pay"), Slot.B, "cluster.local");
+        DesiredChildren children = DesiredChildren.of(activeStandby("pay"), new SlotPlan(Slot.B, 1, 3), "cluster.local");
         assertThat(children.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
                 .contains("Deployment/pay-a", "Deployment/pay-b", "Service/pay-primary")
                 .doesNotContain("Deployment/pay-main");

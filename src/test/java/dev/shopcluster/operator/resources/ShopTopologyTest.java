@@ -36,16 +36,15 @@ class ShopTopologyTest {
     }
 
     @Test
-    void activeStandbyRunsThePrimarySlotAtReplicasAndTheOtherAtStandbyReplicas() {
+    void activeStandbyRunsTheSlotsAsPlannedWithThePlannedPrimary() {
         ShopCluster shop = activeStandby("pay");
-        shop.getSpec().getHighAvailability().setStandbyReplicas(2);
-        assertThat(ShopTopology.groups(shop, Slot.A)).containsExactly(
+        assertThat(ShopTopology.groups(shop, new SlotPlan(Slot.A, 3, 2))).containsExactly(
                 new ShopGroup("a", "pay-a", 3, 1, Role.PRIMARY),
                 new ShopGroup("b", "pay-b", 2, 1, Role.STANDBY));
-        assertThat(ShopTopology.groups(shop, Slot.B)).containsExactly(
+        assertThat(ShopTopology.groups(shop, new SlotPlan(Slot.B, 2, 3))).containsExactly(
                 new ShopGroup("a", "pay-a", 2, 1, Role.STANDBY),
                 new ShopGroup("b", "pay-b", 3, 1, Role.PRIMARY));
-        assertThat(ShopTopology.serving(ShopTopology.groups(shop, Slot.B))).extracting(ShopGroup::name)
-                .containsExactly("b");
+        assertThat(ShopTopology.serving(ShopTopology.groups(shop, new SlotPlan(Slot.B, 1, 3))))
+                .extracting(ShopGroup::name).containsExactly("b");
     }
 }

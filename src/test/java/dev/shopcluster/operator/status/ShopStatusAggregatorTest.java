@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.ha.HaDecision;
+import dev.shopcluster.operator.ha.HaState;
 import dev.shopcluster.operator.resources.DesiredChildren;
+import dev.shopcluster.operator.resources.SlotPlan;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -58,7 +61,7 @@ class ShopStatusAggregatorTest {
     void conflictsMakeItNotReadyAndDegradedNamingTheObject() {
         ShopCluster shop = shop("web");
         ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, DesiredChildren.of(shop, null, "cluster.local"),
-                Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), List.of("ConfigMap/web-balancer"), null, T0);
+                Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), List.of("ConfigMap/web-balancer"), null, null, T0);
         assertCondition(status, ConditionTypes.READY, "False", ConditionTypes.CHILD_CONFLICT);
         assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.CHILD_CONFLICT);
         assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).contains("ConfigMap/web-balancer");
@@ -81,21 +84,44 @@ class ShopStatusAggregatorTest {
     }
 
     @Test
-    void activeStandbyCountsThePrimaryAsServingAndReportsTheStandby() {
+    void activeStandbyCountsThePrimaryAsServingAndRecordsThePromotionState() {
         ShopCluster shop = activeStandby("pay");
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, DesiredChildren.of(shop, Slot.A, "cluster.local"),
-                Map.of("pay-a", ready(3, 3), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)), List.of(), Slot.A, T0);
+        HaState state = new HaState(Slot.B, Slot.B, null, Slot.A, null, 1, T0);
+        HaDecision decision = new HaDecision(state, 3, 3, null, HaDecision.Trigger.NONE, "slot b is primary", false);
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop,
+                DesiredChildren.of(shop, new SlotPlan(Slot.B, 3, 3), "cluster.local"),
+                Map.of("pay-a", ready(3, 0), "pay-b", ready(3, 3), "pay-balancer", ready(2, 2)), List.of(), decision,
+                state, T1);
         assertThat(status.getReadyReplicas()).isEqualTo(3);
         assertThat(status.getStandbyReadyReplicas()).isZero();
-        assertThat(status.getCurrentPrimary()).isEqualTo(Slot.A);
-        assertThat(status.getTargetPrimary()).isEqualTo(Slot.A);
-        assertThat(status.getSelector()).contains("shopcluster.dev/group=a");
+        assertThat(status.getCurrentPrimary()).isEqualTo(Slot.B);
+        assertThat(status.getTargetPrimary()).isEqualTo(Slot.B);
+        assertThat(status.getDemotedPrimary()).isEqualTo(Slot.A);
+        assertThat(status.getFailovers()).isEqualTo(1);
+        assertThat(status.getLastFailoverTime()).isEqualTo(T0.toString());
+        assertThat(status.getSelector()).contains("shopcluster.dev/group=b");
         assertCondition(status, ConditionTypes.READY, "True", ConditionTypes.ALL_REPLICAS_READY);
+        assertCondition(status, ConditionTypes.FAILED_OVER, "False", ConditionTypes.NO_FAILOVER);
+    }
+
+    @Test
+    void noHealthyStandbyIsDegraded() {
+        ShopCluster shop = activeStandby("pay");
+        HaState state = new HaState(Slot.A, Slot.A, T0, null, null, 0, null);
+        HaDecision decision = new HaDecision(state, 3, 1, null, HaDecision.Trigger.NONE,
+                "not promoting: slot a had 0/3 ready for 5s and standby slot b has no ready pod", true);
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop,
+                DesiredChildren.of(shop, new SlotPlan(Slot.A, 3, 1), "cluster.local"),
+                Map.of("pay-a", ready(3, 0), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)), List.of(), decision,
+                state, T1);
+        assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.NO_HEALTHY_STANDBY);
+        assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).contains("standby slot b has no ready pod");
+        assertThat(status.getPrimaryUnreadySince()).isEqualTo(T0.toString());
     }
 
     private static ShopClusterStatus aggregate(ShopCluster shop, Map<String, Deployment> observed, Instant now) {
         return ShopStatusAggregator.aggregate(shop, DesiredChildren.of(shop, null, "cluster.local"), observed,
-                List.of(), null, now);
+                List.of(), null, null, now);
     }
 
     /** A Deployment whose rollout finished with {@code ready} of {@code replicas} pods ready. */

@@ -1,0 +1,40 @@
+package dev.shopcluster.operator.ha;
+
+import dev.shopcluster.operator.api.ShopClusterStatus;
+import java.time.Instant;
+
+/** Reads and writes the promotion state in a ShopCluster's status. */
+public final class HaStatus {
+
+    private HaStatus() {
+    }
+
+    public static HaState read(ShopClusterStatus status) {
+        if (status == null || status.getTargetPrimary() == null) {
+            return HaState.initial();
+        }
+        return new HaState(status.getTargetPrimary(),
+                status.getCurrentPrimary() != null ? status.getCurrentPrimary() : status.getTargetPrimary(),
+                instant(status.getPrimaryUnreadySince()), status.getDemotedPrimary(),
+                instant(status.getDemotedReadySince()),
+                status.getFailovers() != null ? status.getFailovers() : 0, instant(status.getLastFailoverTime()));
+    }
+
+    public static void write(HaState state, ShopClusterStatus status) {
+        status.setTargetPrimary(state.target());
+        status.setCurrentPrimary(state.current());
+        status.setPrimaryUnreadySince(text(state.primaryUnreadySince()));
+        status.setDemotedPrimary(state.demoted());
+        status.setDemotedReadySince(text(state.demotedReadySince()));
+        status.setFailovers(state.failovers());
+        status.setLastFailoverTime(text(state.lastFailover()));
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}
