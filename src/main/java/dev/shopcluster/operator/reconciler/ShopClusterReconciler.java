@@ -54,7 +54,9 @@ import org.jboss.logging.Logger;
  * Keeps a ShopCluster's children in line with its spec and reports what it observes. It orchestrates
  * only: desired objects come from {@link DesiredChildren}, status from {@link ShopStatusAggregator}.
  */
-@ControllerConfiguration(name = ShopClusterReconciler.NAME, fieldManager = ShopLabels.MANAGER)
+// Not generation-aware: a switchover request is an annotation, which does not bump the generation.
+@ControllerConfiguration(name = ShopClusterReconciler.NAME, fieldManager = ShopLabels.MANAGER,
+        generationAwareEventProcessing = false)
 public class ShopClusterReconciler implements Reconciler<ShopCluster> {
 
     public static final String NAME = "shopcluster";
@@ -167,8 +169,9 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     }
 
     /**
-     * Writes a new promotion decision to status before anything is rewired, with the resourceVersion
-     * read, so that a stale operator (a lost leader) cannot overwrite a newer decision.
+     * Writes a new promotion decision to status before anything is rewired. It is applied with the
+     * resourceVersion read, so that a stale operator (a lost leader) cannot overwrite a newer decision,
+     * and under the same field manager as every other status write, so later writes can unset its fields.
      */
     private ShopCluster recordDecision(ShopCluster shop, HaDecision ha, Context<ShopCluster> context, Instant now) {
         ShopClusterStatus status = shop.getStatus() != null ? shop.getStatus() : new ShopClusterStatus();
@@ -185,7 +188,12 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         };
         status.setConditions(Conditions.merge(status.getConditions(), List.of(failedOver)));
         shop.setStatus(status);
-        ShopCluster recorded = context.getClient().resource(shop).updateStatus();
+        shop.getMetadata().setManagedFields(null);
+        ShopCluster recorded = context.getClient().resource(shop).subresource("status").patch(new PatchContext.Builder()
+                .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                .withFieldManager(context.getControllerConfiguration().fieldManager())
+                .withForce(true)
+                .build());
         events.record(context.getClient(), recorded,
                 ha.trigger() == HaDecision.Trigger.FAILOVER ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,
                 ha.trigger() == HaDecision.Trigger.FAILOVER ? ConditionTypes.PRIMARY_UNREADY : failedOver.getReason(),

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Comparator;
 import java.util.List;
 
@@ -30,6 +31,21 @@ public final class WorkloadSimulator {
     }
 
     private static void run(KubernetesClient client, Deployment deployment, int ready) {
+        // The operator may change the Deployment meanwhile (a promotion scales it): start over on a conflict.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                runOnce(client, deployment, ready);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+                deployment = client.resource(deployment).get();
+            }
+        }
+    }
+
+    private static void runOnce(KubernetesClient client, Deployment deployment, int ready) {
         String namespace = deployment.getMetadata().getNamespace();
         String name = deployment.getMetadata().getName();
         int replicas = deployment.getSpec().getReplicas();
