@@ -25,6 +25,7 @@ public final class InProcessOperator implements AutoCloseable {
     private final Operator operator;
     private final Map<String, AtomicInteger> finishedReconciles = new ConcurrentHashMap<>();
     private final AtomicLong writeRequests = new AtomicLong();
+    private final java.util.Queue<String> writeLog = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Writes still allowed before the operator is cut off from the API server, as if it crashed; -1: no limit. */
     private final AtomicLong writesUntilCrash = new AtomicLong(-1);
 
@@ -36,9 +37,13 @@ public final class InProcessOperator implements AutoCloseable {
                         if (crashed()) {
                             throw new UncheckedIOException(new ConnectException("simulated operator crash"));
                         }
-                        // Leader election renews its lease all the time; only the operator's own work counts.
-                        if (!"GET".equals(httpRequest.method()) && !httpRequest.uri().getPath().contains("/leases")) {
+                        // Leader election renews its lease and reviews its permissions (a POST that changes
+                        // nothing); only the operator's own work counts.
+                        String path = httpRequest.uri().getPath();
+                        if (!"GET".equals(httpRequest.method()) && !path.contains("/leases")
+                                && !path.contains("/selfsubject")) {
                             writeRequests.incrementAndGet();
+                            writeLog.add(httpRequest.method() + " " + path);
                             writesUntilCrash.getAndUpdate(n -> n > 0 ? n - 1 : n);
                         }
                     }
@@ -95,12 +100,18 @@ public final class InProcessOperator implements AutoCloseable {
         return writeRequests.get();
     }
 
+    /** Method and path of every write request so far, for assertion messages. */
+    public java.util.List<String> writeLog() {
+        return java.util.List.copyOf(writeLog);
+    }
+
     /** After {@code writes} more write requests, every request fails, as if the process had died there. */
     public void crashAfterWrites(long writes) {
         writesUntilCrash.set(writes);
     }
 
-    private boolean crashed() {
+    /** Whether the simulated crash has happened. */
+    public boolean crashed() {
         return writesUntilCrash.get() == 0;
     }
 
