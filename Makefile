@@ -81,6 +81,6 @@ run: kube-binaries build ## Demo: operator + examples against the current cluste
 # --- Benchmarks -----------------------------------------------------------------------------------
 
 .PHONY: bench
-bench: kube-binaries ## Control-plane figures: start to first reconcile, create latency p50/p99, no-op writes, RSS
-	$(MVN) verify -Dit.test=OperatorBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) | sed -n '/^==== Operator/,/^====$$/p'
+bench: kube-binaries ## Control-plane figures: first reconcile, create latency, no-op writes, RSS, promotion latency
+	$(MVN) verify -Dit.test='OperatorBenchmark,PromotionBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) | sed -n '/^==== /,/^====$$/p'

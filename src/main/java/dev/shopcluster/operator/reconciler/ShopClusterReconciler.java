@@ -6,6 +6,7 @@ import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.ha.FailoverStateMachine;
 import dev.shopcluster.operator.ha.HaDecision;
+import dev.shopcluster.operator.ha.HaMetrics;
 import dev.shopcluster.operator.ha.HaPolicy;
 import dev.shopcluster.operator.ha.HaState;
 import dev.shopcluster.operator.ha.HaStatus;
@@ -37,6 +38,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,14 +73,16 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     private static final Logger LOG = Logger.getLogger(ShopClusterReconciler.class);
 
     private final Clock clock;
+    private final HaMetrics metrics;
     private final String clusterDomain;
     private final ChildApplier applier = new ChildApplier();
     private final EventRecorder events = new EventRecorder();
 
     @Inject
-    public ShopClusterReconciler(Clock clock,
+    public ShopClusterReconciler(Clock clock, MeterRegistry meterRegistry,
             @ConfigProperty(name = "shop.operator.cluster-domain", defaultValue = "cluster.local") String clusterDomain) {
         this.clock = clock;
+        this.metrics = new HaMetrics(meterRegistry);
         this.clusterDomain = clusterDomain;
     }
 
@@ -123,6 +127,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         if (ha != null) {
             haState = conflicts.isEmpty() ? FailoverStateMachine.wired(ha.state()) : ha.state();
             if (ha.state().promotionInFlight() && !haState.promotionInFlight()) {
+                metrics.wired(shop);
                 events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Promoted", "slot "
                         + haState.current().id() + " is primary: balancer config, " + ShopLabels.primaryServiceName(shop)
                         + " Service and scale are wired");
@@ -189,6 +194,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         status.setConditions(Conditions.merge(status.getConditions(), List.of(failedOver)));
         shop.setStatus(status);
         shop.getMetadata().setManagedFields(null);
+        metrics.decided(shop, ha);
         ShopCluster recorded = context.getClient().resource(shop).subresource("status").patch(new PatchContext.Builder()
                 .withPatchType(PatchType.SERVER_SIDE_APPLY)
                 .withFieldManager(context.getControllerConfiguration().fieldManager())

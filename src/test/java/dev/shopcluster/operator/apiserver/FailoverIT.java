@@ -58,6 +58,8 @@ class FailoverIT {
         assertThat(replicas("pay-b")).as("the new primary runs spec.replicas").isEqualTo(2);
         assertThat(replicas("pay-a")).as("the demoted slot keeps its pods while it recovers").isEqualTo(2);
         assertThat(HaShops.eventReasons(client, namespace, "pay")).contains(ConditionTypes.PRIMARY_UNREADY, "Promoted");
+        assertThat(operator.meters().get("shop.failovers").tag("name", "pay").counter().count()).isEqualTo(1.0);
+        assertThat(operator.meters().get("shop.promotion.duration").tag("name", "pay").timer().count()).isEqualTo(1);
 
         // Manual failback: the recovered slot becomes an ordinary standby, traffic stays.
         WorkloadSimulator.allReady(client, namespace, "pay-a");

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ public final class InProcessOperator implements AutoCloseable {
     private final Operator operator;
     private final Map<String, AtomicInteger> finishedReconciles = new ConcurrentHashMap<>();
     private final AtomicLong writeRequests = new AtomicLong();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final java.util.Queue<String> writeLog = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Writes still allowed before the operator is cut off from the API server, as if it crashed; -1: no limit. */
     private final AtomicLong writesUntilCrash = new AtomicLong(-1);
@@ -66,7 +68,7 @@ public final class InProcessOperator implements AutoCloseable {
                         new LeaderCallbacks(() -> { }, () -> { }, leader -> { }), false));
             }
         });
-        operator.register(new ShopClusterReconciler(Clock.systemUTC(), "cluster.local"), override -> {
+        operator.register(new ShopClusterReconciler(Clock.systemUTC(), meters, "cluster.local"), override -> {
             override.settingNamespace(options.namespace);
             if (options.resync != null) {
                 override.withReconciliationMaxInterval(options.resync);
@@ -98,6 +100,11 @@ public final class InProcessOperator implements AutoCloseable {
     /** Requests other than GET (create, update, patch, apply, delete) the operator has sent so far. */
     public long writeRequests() {
         return writeRequests.get();
+    }
+
+    /** The operator's own metrics (failovers, promotion durations). */
+    public SimpleMeterRegistry meters() {
+        return meters;
     }
 
     /** Method and path of every write request so far, for assertion messages. */
