@@ -26,15 +26,26 @@ help: ## List the targets
 # --- Kubernetes binaries, built from their Go modules and cached -------------------------------
 
 KUBE_BINARIES := $(KUBE_BIN_DIR)/kube-apiserver $(KUBE_BIN_DIR)/kubectl $(KUBE_BIN_DIR)/etcd \
-                 $(KUBE_BIN_DIR)/kube-controller-manager $(KUBE_BIN_DIR)/kube-scheduler
+                 $(KUBE_BIN_DIR)/kube-controller-manager $(KUBE_BIN_DIR)/kube-scheduler \
+                 $(KUBE_BIN_DIR)/kwok $(KUBE_BIN_DIR)/helm
 
 .PHONY: kube-binaries
-kube-binaries: $(KUBE_BINARIES) ## Build kube-apiserver, etcd, kubectl, controller-manager, scheduler (cached)
+kube-binaries: $(KUBE_BINARIES) ## Build kube-apiserver, etcd, kubectl, controller-manager, scheduler, kwok, helm (cached)
 
 $(KUBE_BIN_DIR)/kube-apiserver $(KUBE_BIN_DIR)/kubectl $(KUBE_BIN_DIR)/kube-controller-manager $(KUBE_BIN_DIR)/kube-scheduler: hack/kube-binaries/kubernetes/go.mod
 	@mkdir -p $(KUBE_BIN_DIR)
 	cd hack/kube-binaries/kubernetes && CGO_ENABLED=0 go build -trimpath -ldflags '$(K8S_LDFLAGS)' \
 	  -o $@.tmp k8s.io/kubernetes/cmd/$(notdir $@) && mv $@.tmp $@
+
+$(KUBE_BIN_DIR)/kwok: hack/kube-binaries/kwok/go.mod
+	@mkdir -p $(KUBE_BIN_DIR)
+	cd hack/kube-binaries/kwok && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o $@.tmp sigs.k8s.io/kwok/cmd/kwok \
+	  && mv $@.tmp $@
+
+$(KUBE_BIN_DIR)/helm: hack/kube-binaries/helm/go.mod
+	@mkdir -p $(KUBE_BIN_DIR)
+	cd hack/kube-binaries/helm && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o $@.tmp helm.sh/helm/v3/cmd/helm \
+	  && mv $@.tmp $@
 
 $(KUBE_BIN_DIR)/etcd: hack/kube-binaries/etcd/go.mod
 	@mkdir -p $(KUBE_BIN_DIR)
@@ -62,9 +73,10 @@ test: tools kube-binaries ## Run every test tier: unit, API server (kube-api-tes
 	$(MVN) verify -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
 
 .PHONY: crds
-crds: ## Regenerate the CRD from the API classes into crds/
+crds: ## Regenerate the CRD from the API classes into crds/ and the Helm chart
 	$(MVN) -q process-classes
-	mkdir -p crds && cp target/classes/META-INF/fabric8/shopclusters.shopcluster.dev-v1.yml crds/
+	for dir in crds helm/shop-operator/crds; do \
+	  mkdir -p $$dir && cp target/classes/META-INF/fabric8/shopclusters.shopcluster.dev-v1.yml $$dir/; done
 
 -include hack/*.mk
 

@@ -13,7 +13,7 @@ STARTED_LOCAL=""
 
 cleanup() {
   [ -n "$OPERATOR_PID" ] && kill "$OPERATOR_PID" 2>/dev/null && wait "$OPERATOR_PID" 2>/dev/null || true
-  [ -n "$STARTED_LOCAL" ] && hack/local-apiserver.sh stop || true
+  [ -n "$STARTED_LOCAL" ] && hack/local-cluster.sh stop || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -22,7 +22,7 @@ if [ -n "${KUBECONFIG:-}${HOME:+}" ] && "$KUBECTL" get --raw /readyz --request-t
   echo "== using the current kubeconfig's cluster: $("$KUBECTL" config current-context)"
 else
   echo "== no cluster reachable through the current kubeconfig: starting a local API server"
-  hack/local-apiserver.sh start
+  hack/local-cluster.sh start
   export KUBECONFIG=${LOCAL_CLUSTER_DIR:-/tmp/shop-operator-local}/kubeconfig
   STARTED_LOCAL=1
 fi

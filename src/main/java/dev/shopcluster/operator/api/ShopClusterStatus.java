@@ -27,6 +27,10 @@ public class ShopClusterStatus {
             + "unset while it is healthy. Kept here so a restart neither resets nor skips the grace period.")
     private String primaryUnreadySince;
 
+    @JsonPropertyDescription("ActiveStandby: whether the target slot has had minReadyPrimaries ready pods since it "
+            + "became the target. Until then it is starting up, and is not failed over.")
+    private Boolean primaryServed;
+
     @JsonPropertyDescription("ActiveStandby: the slot a failover took traffic away from, while it recovers; it keeps "
             + "spec.replicas pods until it is healthy again.")
     private Slot demotedPrimary;
@@ -92,6 +96,14 @@ public class ShopClusterStatus {
 
     public void setPrimaryUnreadySince(String primaryUnreadySince) {
         this.primaryUnreadySince = primaryUnreadySince;
+    }
+
+    public Boolean getPrimaryServed() {
+        return primaryServed;
+    }
+
+    public void setPrimaryServed(Boolean primaryServed) {
+        this.primaryServed = primaryServed;
     }
 
     public Slot getDemotedPrimary() {
@@ -186,6 +198,7 @@ public class ShopClusterStatus {
                 && targetPrimary == other.targetPrimary
                 && currentPrimary == other.currentPrimary
                 && Objects.equals(primaryUnreadySince, other.primaryUnreadySince)
+                && Objects.equals(primaryServed, other.primaryServed)
                 && demotedPrimary == other.demotedPrimary
                 && Objects.equals(demotedReadySince, other.demotedReadySince)
                 && Objects.equals(replicas, other.replicas)

@@ -18,8 +18,9 @@ import java.util.Optional;
  *       the reconciler finishes the wiring first.</li>
  *   <li>A requested switchover scales the requested slot to {@code replicas} and moves traffic only once
  *       all of them are ready; until then the rules below still apply.</li>
- *   <li>A primary below {@code minReadyPrimaries} starts the grace period (kept in the state, so restarts
- *       neither reset nor skip it). A recovery within it cancels it. At its end the standby is promoted
+ *   <li>A primary that has served (reached {@code minReadyPrimaries} since it became the target) and drops
+ *       below {@code minReadyPrimaries} starts the grace period (kept in the state, so restarts neither
+ *       reset nor skip it); one still starting up is not failed over. A recovery within it cancels it. At its end the standby is promoted
  *       if it has a ready pod; otherwise nothing is promoted and {@code noHealthyStandby} is reported.</li>
  *   <li>The slot a failover demoted keeps {@code replicas} pods until it is healthy again; then, with
  *       Manual failback, it becomes an ordinary standby, and with Automatic failback, traffic moves back
@@ -55,7 +56,8 @@ public final class FailoverStateMachine {
 
         Timer timer = new Timer();
         Instant unreadySince = null;
-        if (primaryReady < policy.minReadyPrimaries()) {
+        boolean served = state.primaryServed() || primaryReady >= policy.minReadyPrimaries();
+        if (served && primaryReady < policy.minReadyPrimaries()) {
             unreadySince = state.primaryUnreadySince() != null ? state.primaryUnreadySince() : now;
             Instant deadline = unreadySince.plus(policy.grace());
             String observed = "slot %s had %d/%d ready for %ds".formatted(primary.id(), primaryReady, policy.replicas(),
@@ -89,7 +91,7 @@ public final class FailoverStateMachine {
             }
         }
         HaState next = new HaState(state.target(), state.current(), unreadySince, demoted, demotedReadySince,
-                state.failovers(), state.lastFailover());
+                state.failovers(), state.lastFailover(), served);
         return decision(policy, next, switchoverTo, timer.earliest, Trigger.NONE, waiting != null ? waiting
                 : "slot %s is primary with %d/%d ready".formatted(primary.id(), primaryReady, policy.replicas()), false);
     }
@@ -97,19 +99,20 @@ public final class FailoverStateMachine {
     /** Records the wiring of the target as complete. */
     public static HaState wired(HaState state) {
         return new HaState(state.target(), state.target(), state.primaryUnreadySince(), state.demoted(),
-                state.demotedReadySince(), state.failovers(), state.lastFailover());
+                state.demotedReadySince(), state.failovers(), state.lastFailover(), state.primaryServed());
     }
 
     private static HaDecision promote(HaPolicy policy, HaState state, Slot to, Trigger trigger, boolean failover,
             Instant now, String message) {
+        // The new target was chosen for its ready pods, but has not served as primary yet.
         HaState next = new HaState(to, state.current(), null, failover ? state.current() : null, null,
-                failover ? state.failovers() + 1 : state.failovers(), failover ? now : state.lastFailover());
+                failover ? state.failovers() + 1 : state.failovers(), failover ? now : state.lastFailover(), false);
         return decision(policy, next, Optional.empty(), null, trigger, message, false);
     }
 
     private static HaState withUnreadySince(HaState state, Instant since) {
         return new HaState(state.target(), state.current(), since, state.demoted(), state.demotedReadySince(),
-                state.failovers(), state.lastFailover());
+                state.failovers(), state.lastFailover(), state.primaryServed());
     }
 
     /**

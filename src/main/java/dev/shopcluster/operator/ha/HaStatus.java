@@ -17,7 +17,8 @@ public final class HaStatus {
                 status.getCurrentPrimary() != null ? status.getCurrentPrimary() : status.getTargetPrimary(),
                 instant(status.getPrimaryUnreadySince()), status.getDemotedPrimary(),
                 instant(status.getDemotedReadySince()),
-                status.getFailovers() != null ? status.getFailovers() : 0, instant(status.getLastFailoverTime()));
+                status.getFailovers() != null ? status.getFailovers() : 0, instant(status.getLastFailoverTime()),
+                !Boolean.FALSE.equals(status.getPrimaryServed()));
     }
 
     public static void write(HaState state, ShopClusterStatus status) {
@@ -28,6 +29,7 @@ public final class HaStatus {
         status.setDemotedReadySince(text(state.demotedReadySince()));
         status.setFailovers(state.failovers());
         status.setLastFailoverTime(text(state.lastFailover()));
+        status.setPrimaryServed(state.primaryServed());
     }
 
     private static Instant instant(String text) {

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the kubectl built by `make kube-binaries` against the test API server. */
+/** Runs kubectl (or helm) built by `make kube-binaries` against the test API server. */
 final class Kubectl {
 
     record Result(int exitCode, String output) {
@@ -15,14 +15,27 @@ final class Kubectl {
     }
 
     static Result run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(TestApiServer.kubectl().toString(),
+        return exec("kubectl", args);
+    }
+
+    static Result helm(String... args) throws IOException, InterruptedException {
+        return exec("helm", args);
+    }
+
+    private static Result exec(String binary, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(TestApiServer.binary(binary).toString(),
                 "--kubeconfig", TestApiServer.kubeconfig().toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // helm keeps caches and config under $HOME; keep them out of the user's.
+        builder.environment().put("HELM_CACHE_HOME", "target/helm/cache");
+        builder.environment().put("HELM_CONFIG_HOME", "target/helm/config");
+        builder.environment().put("HELM_DATA_HOME", "target/helm/data");
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish");
+            throw new IllegalStateException(binary + " " + String.join(" ", args) + " did not finish");
         }
         return new Result(process.exitValue(), output);
     }

@@ -89,8 +89,13 @@ public final class TestApiServer implements BeforeAllCallback {
     }
 
     public static Path kubectl() {
+        return binary("kubectl");
+    }
+
+    /** A binary built by `make kube-binaries` (kubectl, helm, kwok, ...). */
+    public static Path binary(String name) {
         String dir = System.getProperty("kube.api.test.dir", System.getProperty("user.home") + "/.kubeapitest");
-        return Path.of(dir, "k8s", System.getProperty("kube.version", "1.34.4") + "-linux-amd64", "kubectl");
+        return Path.of(dir, "k8s", System.getProperty("kube.version", "1.34.4") + "-linux-amd64", name);
     }
 
     private static void installCrd() {
