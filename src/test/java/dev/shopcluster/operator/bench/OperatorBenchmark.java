@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.apiserver.WorkloadSimulator;
+import dev.shopcluster.operator.e2e.PackagedOperator;
 import dev.shopcluster.operator.apiserver.TestApiServer;
 import dev.shopcluster.operator.apiserver.TestShops;
 import dev.shopcluster.operator.status.ConditionTypes;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +39,7 @@ class OperatorBenchmark {
 
     private static final int SHOPS = Integer.getInteger("bench.shops", 100);
     private static final Duration RESYNC = Duration.ofSeconds(5);
+    /** Sized as in a pod with a 512 MiB limit: the JVM picks heap and GC from that, not from the host. */
     private static final String OPERATOR_MEMORY_LIMIT = "512m";
     private static final Pattern COUNTER = Pattern.compile("^(\\w+)\\{([^}]*)} ([0-9.eE+-]+)$");
     /** The kinds the operator writes; the API server's own bookkeeping (leases) is not ours. */
@@ -59,19 +60,11 @@ class OperatorBenchmark {
                 record(client.policy().v1().podDisruptionBudget().inNamespace(namespace).inform(), firstSeen));
         TestShops.create(client, namespace, "warmup", "image: shop:1\nreplicas: 2");
 
-        int metricsPort = freePort();
         long launched = System.nanoTime();
-        // Sized as in a pod with a 512 MiB memory limit: the JVM picks heap and GC from that, not the host.
-        ProcessBuilder launch = new ProcessBuilder("java", "-XX:MaxRAM=" + OPERATOR_MEMORY_LIMIT, "-jar",
-                "target/quarkus-app/quarkus-run.jar")
-                .redirectErrorStream(true)
-                .redirectOutput(Path.of("target/bench-operator.log").toFile());
-        launch.environment().put("KUBECONFIG", TestApiServer.kubeconfig().toString());
-        launch.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        launch.environment().put("QUARKUS_HTTP_PORT", String.valueOf(metricsPort));
-        launch.environment().put("QUARKUS_OPERATOR_SDK_CONTROLLERS_SHOPCLUSTER_MAX_RECONCILIATION_INTERVAL",
-                RESYNC.toString());
-        Process operator = launch.start();
+        PackagedOperator operator = PackagedOperator.start(TestApiServer.kubeconfig(), Path.of("target/bench-operator.log"),
+                OPERATOR_MEMORY_LIMIT, Map.of("QUARKUS_OPERATOR_SDK_CONTROLLERS_SHOPCLUSTER_MAX_RECONCILIATION_INTERVAL",
+                        RESYNC.toString()));
+        int metricsPort = operator.httpPort();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> firstSeen.containsKey("Deployment/warmup-main"));
             double startToFirstReconcile = (firstSeen.get("Deployment/warmup-main") - launched) / 1e9;
@@ -125,8 +118,7 @@ class OperatorBenchmark {
             assertThat(latencies).hasSize(SHOPS);
             assertThat(noOpReconciles).isGreaterThanOrEqualTo(3.0 * SHOPS);
         } finally {
-            operator.destroy();
-            operator.waitFor();
+            operator.close();
             informers.forEach(SharedIndexInformer::close);
         }
     }
@@ -210,9 +202,4 @@ class OperatorBenchmark {
         return new long[] {rss, peak};
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
