@@ -7,6 +7,9 @@ import java.util.List;
 /** The backend directives that implement a strategy. */
 final class BalanceAlgorithm {
 
+    /** The CRD's bound on header and cookie names. */
+    static final int MAX_KEY_LENGTH = 64;
+
     private BalanceAlgorithm() {
     }
 
@@ -47,7 +50,11 @@ final class BalanceAlgorithm {
     }
 
     private static String key(StrategySpec strategy) {
-        return HaproxyConfigRenderer.check(HaproxyConfigRenderer.tokenPattern(), strategy.getHashKey(),
+        String key = HaproxyConfigRenderer.check(HaproxyConfigRenderer.tokenPattern(), strategy.getHashKey(),
                 "spec.strategy.hashKey");
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw new InvalidBalancerInputException("spec.strategy.hashKey is longer than " + MAX_KEY_LENGTH);
+        }
+        return key;
     }
 }

@@ -5,6 +5,7 @@ import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterSpec;
 import dev.shopcluster.operator.api.StrategySpec;
 import dev.shopcluster.operator.resources.ShopGroup;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -18,57 +19,65 @@ import java.util.regex.Pattern;
  */
 public final class HaproxyConfigRenderer {
 
-    /** Port the balancer's traffic frontend binds (non-root). */
-    public static final int HTTP_PORT = 8080;
-    /** Port of the balancer's own health endpoint and the Prometheus exporter. */
-    public static final int MONITOR_PORT = 8405;
     public static final String HEALTH_PATH = "/healthz";
     public static final String METRICS_PATH = "/metrics";
-    /** Master CLI socket directory (an emptyDir): the reload sidecar talks to HAProxy through it. */
-    public static final String RUNTIME_DIR = "/var/run/haproxy";
+    /** The backend every request goes to. */
+    public static final String BACKEND = "shop";
+    /** A returning server's weight ramps up over this time instead of taking its full share at once. */
+    static final String SLOW_START = "10s";
+    /** HAProxy's highest server weight; see {@link #serverWeight}. */
+    static final int MAX_WEIGHT = 256;
 
-    static final String BACKEND = "shop";
     private static final Pattern DNS_LABEL = Pattern.compile("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$");
     private static final Pattern DNS_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$");
+    private static final Pattern ADDRESS = Pattern.compile("^[0-9a-fA-F.:]*$");
     private static final Pattern TOKEN = Pattern.compile(StrategySpec.TOKEN_PATTERN);
     private static final Pattern PATH = Pattern.compile(HealthCheckSpec.PATH_PATTERN);
+    private static final Pattern RUNTIME_DIR = Pattern.compile("^/[A-Za-z0-9._/-]*$");
 
     private HaproxyConfigRenderer() {
     }
 
     /**
      * @param groups the shop's pools or slots, in order; backup servers for the standby slot
-     * @param clusterDomain the cluster's DNS domain, usually cluster.local
+     * @param env where the config runs
      * @throws InvalidBalancerInputException when a value could alter the config's structure
      */
-    public static String render(ShopCluster shop, List<ShopGroup> groups, String clusterDomain) {
+    public static String render(ShopCluster shop, List<ShopGroup> groups, HaproxyEnvironment env) {
         ShopClusterSpec spec = shop.getSpec();
         String namespace = check(DNS_LABEL, shop.getMetadata().getNamespace(), "metadata.namespace");
-        check(DNS_NAME, clusterDomain, "cluster domain");
+        String name = check(DNS_LABEL, shop.getMetadata().getName(), "metadata.name");
         HealthCheckSpec health = spec.getHealthCheck();
         check(PATH, health.getPath(), "spec.healthCheck.path");
+        range(health.getPath().length(), 1, 256, "spec.healthCheck.path length");
         range(spec.getPort(), 1, 65535, "spec.port");
         range(health.getIntervalMillis(), 100, 60000, "spec.healthCheck.intervalMillis");
         range(health.getFall(), 1, 10, "spec.healthCheck.fall");
         range(health.getRise(), 1, 10, "spec.healthCheck.rise");
+        check(DNS_NAME, env.clusterDomain(), "cluster domain");
+        check(ADDRESS, env.bindAddress(), "bind address");
+        check(RUNTIME_DIR, env.runtimeDir(), "runtime directory");
 
         StringBuilder cfg = new StringBuilder(2048);
-        cfg.append("# Rendered by shop-operator for ShopCluster ").append(namespace).append('/')
-                .append(check(DNS_LABEL, shop.getMetadata().getName(), "metadata.name")).append(". Do not edit.\n");
+        cfg.append("# Rendered by shop-operator for ShopCluster ").append(namespace).append('/').append(name)
+                .append(". Do not edit.\n");
         cfg.append("""
                 global
                     master-worker
-                    stats socket %1$s/admin.sock mode 600 level admin expose-fd listeners
+                    stats socket %s/admin.sock mode 600 level admin
                     log stdout format raw local0 notice
                     maxconn 20000
+                    # A reload's old worker finishes its requests, then exits even if a client keeps a connection open.
+                    hard-stop-after 30s
 
                 defaults
                     mode http
                     log global
                     option dontlognull
                     option forwardfor
-                    option redispatch
-                    retries 3
+                    # Retry on another server each time, so a dead server costs a retry, not a failed request.
+                    option redispatch 1
+                    retries %d
                     retry-on conn-failure empty-response response-timeout
                     timeout connect 2s
                     timeout client 30s
@@ -78,8 +87,18 @@ public final class HaproxyConfigRenderer {
                     timeout queue 5s
                     timeout check 2s
 
-                resolvers kubernetes
-                    parse-resolv-conf
+                """.formatted(env.runtimeDir(), retries(groups)));
+        cfg.append("resolvers kubernetes\n");
+        if (env.nameservers().isEmpty()) {
+            cfg.append("    parse-resolv-conf\n");
+        }
+        for (int i = 0; i < env.nameservers().size(); i++) {
+            InetSocketAddress server = env.nameservers().get(i);
+            cfg.append("    nameserver dns").append(i + 1).append(' ')
+                    .append(check(ADDRESS, server.getAddress().getHostAddress(), "nameserver")).append(':')
+                    .append(server.getPort()).append('\n');
+        }
+        cfg.append("""
                     accepted_payload_size 8192
                     resolve_retries 3
                     timeout resolve 1s
@@ -88,38 +107,54 @@ public final class HaproxyConfigRenderer {
                     hold obsolete 5s
 
                 frontend monitor
-                    bind :%2$d
+                    bind %1$s:%2$d
                     monitor-uri %3$s
                     http-request use-service prometheus-exporter if { path %4$s }
                     no log
 
                 frontend http
-                    bind :%5$d
+                    bind %1$s:%5$d
                     # Retrying a request that reached a shop is only safe when it cannot change state.
                     http-request disable-l7-retry unless METH_GET || METH_HEAD || METH_OPTIONS
                     default_backend %6$s
 
                 backend %6$s
-                """.formatted(RUNTIME_DIR, MONITOR_PORT, HEALTH_PATH, METRICS_PATH, HTTP_PORT, BACKEND));
+                """.formatted(env.bindAddress(), env.monitorPort(), HEALTH_PATH, METRICS_PATH, env.httpPort(), BACKEND));
         BalanceAlgorithm.directives(spec.getStrategy()).forEach(line -> cfg.append("    ").append(line).append('\n'));
         if (groups.stream().anyMatch(ShopGroup::isBackup)) {
+            // Every standby server takes traffic when the primaries are down, not only the first one.
             cfg.append("    option allbackups\n");
         }
         cfg.append("    option httpchk\n");
         cfg.append("    http-check send meth GET uri ").append(health.getPath()).append(" ver HTTP/1.1 hdr Host shop\n");
         cfg.append("    http-check expect rstatus ^[23]\n");
+        // observe: a server that refuses live connections is taken out at once, not only by the next checks.
         cfg.append("    default-server check inter ").append(health.getIntervalMillis()).append("ms fall ")
                 .append(health.getFall()).append(" rise ").append(health.getRise())
-                .append(" slowstart 10s resolvers kubernetes resolve-prefer ipv4 init-addr none\n");
+                .append(" slowstart ").append(SLOW_START)
+                .append(" observe layer4 error-limit 1 on-error mark-down")
+                .append(" resolvers kubernetes resolve-prefer ipv4 init-addr none\n");
+        int maxWeight = groups.stream().mapToInt(ShopGroup::weight).max().orElse(1);
         for (ShopGroup group : groups) {
             String groupName = check(DNS_LABEL, group.name(), "pool name");
-            String host = check(DNS_LABEL, group.objectName(), "object name") + "." + namespace + ".svc." + clusterDomain;
-            range(group.weight(), 1, 256, "pool weight");
+            String host = check(DNS_LABEL, group.objectName(), "object name") + "." + namespace + ".svc."
+                    + env.clusterDomain();
+            range(group.weight(), 1, MAX_WEIGHT, "pool weight");
             cfg.append("    server-template ").append(groupName).append('-').append(' ')
                     .append(serverSlots(group.replicas())).append(' ').append(host).append(':').append(spec.getPort())
-                    .append(" weight ").append(group.weight()).append(group.isBackup() ? " backup" : "").append('\n');
+                    .append(" weight ").append(serverWeight(group.weight(), maxWeight))
+                    .append(group.isBackup() ? " backup" : "").append('\n');
         }
         return cfg.toString();
+    }
+
+    /**
+     * Scales the pool weights up to HAProxy's maximum, keeping their ratios: the random and hash
+     * algorithms place {@code 16 × weight} points per server on a ring, and more points share the ring
+     * more evenly.
+     */
+    static int serverWeight(int poolWeight, int maxPoolWeight) {
+        return poolWeight * (MAX_WEIGHT / maxPoolWeight);
     }
 
     /**
@@ -128,6 +163,15 @@ public final class HaproxyConfigRenderer {
      */
     static int serverSlots(int replicas) {
         return Math.max(replicas * 2, replicas + 4);
+    }
+
+    /**
+     * One retry per serving pod (at least 3, at most 10): with a redispatch on every retry, a request
+     * can pass every dead primary before the standby takes over.
+     */
+    static int retries(List<ShopGroup> groups) {
+        int serving = groups.stream().filter(group -> !group.isBackup()).mapToInt(ShopGroup::replicas).sum();
+        return Math.min(10, Math.max(3, serving));
     }
 
     static String check(Pattern pattern, String value, String what) {

@@ -3,31 +3,55 @@ package dev.shopcluster.operator.resources;
 import dev.shopcluster.operator.api.BalancerSpec;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
+import dev.shopcluster.operator.haproxy.HaproxyEnvironment;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** The HAProxy balancer Deployment. */
+/**
+ * The HAProxy balancer Deployment: HAProxy in master-worker mode and a reload sidecar that reloads it
+ * hitlessly when the mounted config changes, so a config change never restarts the pods.
+ */
 public final class BalancerDeployment {
 
     public static final String CONTAINER = "haproxy";
+    public static final String RELOAD_CONTAINER = "reload";
+    /** Shell script of the reload sidecar; the data-plane tests run the same script. */
+    public static final String RELOAD_SCRIPT_RESOURCE = "/balancer/reload-on-change.sh";
     public static final String PORT_NAME = "http";
     public static final String CONFIG_HASH_ANNOTATION = "shopcluster.dev/config-hash";
     static final String CONFIG_DIR = "/usr/local/etc/haproxy";
     /** The official image's haproxy user. */
     static final long HAPROXY_UID = 99;
+    static final String CONFIG_FILE = CONFIG_DIR + "/" + BalancerConfigMap.CONFIG_KEY;
+    static final String PID_FILE = HaproxyEnvironment.POD_RUNTIME_DIR + "/haproxy.pid";
+    private static final String RELOAD_SCRIPT = readReloadScript();
 
     private BalancerDeployment() {
     }
 
-    /** @param configHash hash of the rendered config: a change rolls the balancer pods onto the new config */
+    /**
+     * @param configHash hash of the rendered config, shown on the Deployment. Not on the pod template: a
+     *     change there would restart the pods, and the sidecar already loads the new config.
+     */
     public static Deployment desired(ShopCluster shop, String configHash) {
         BalancerSpec balancer = shop.getSpec().getBalancer();
         Map<String, String> labels = ShopLabels.common(shop, ShopLabels.COMPONENT_BALANCER);
+        ObjectMeta metadata = OwnedMetadata.of(shop, ShopLabels.balancerName(shop), labels);
+        metadata.setAnnotations(Map.of(CONFIG_HASH_ANNOTATION, configHash));
         return new DeploymentBuilder()
-                .withMetadata(OwnedMetadata.of(shop, ShopLabels.balancerName(shop), labels))
+                .withMetadata(metadata)
                 .withNewSpec()
                     .withReplicas(balancer.getReplicas())
                     .withRevisionHistoryLimit(3)
@@ -38,10 +62,11 @@ public final class BalancerDeployment {
                     .withNewTemplate()
                         .withNewMetadata()
                             .withLabels(labels)
-                            .withAnnotations(Map.of(CONFIG_HASH_ANNOTATION, configHash))
                         .endMetadata()
                         .withNewSpec()
                             .withEnableServiceLinks(false)
+                            // The sidecar signals the HAProxy master, so it must see its process.
+                            .withShareProcessNamespace(true)
                             .withNewSecurityContext()
                                 .withRunAsNonRoot(true)
                                 .withRunAsUser(HAPROXY_UID)
@@ -58,10 +83,10 @@ public final class BalancerDeployment {
                             .addNewContainer()
                                 .withName(CONTAINER)
                                 .withImage(balancer.getImage())
-                                .withArgs("-W", "-db", "-f", CONFIG_DIR + "/" + BalancerConfigMap.CONFIG_KEY)
-                                .addNewPort().withName(PORT_NAME).withContainerPort(HaproxyConfigRenderer.HTTP_PORT)
+                                .withArgs("-W", "-db", "-f", CONFIG_FILE, "-p", PID_FILE)
+                                .addNewPort().withName(PORT_NAME).withContainerPort(HaproxyEnvironment.POD_HTTP_PORT)
                                     .withProtocol("TCP").endPort()
-                                .addNewPort().withName("monitor").withContainerPort(HaproxyConfigRenderer.MONITOR_PORT)
+                                .addNewPort().withName("monitor").withContainerPort(HaproxyEnvironment.POD_MONITOR_PORT)
                                     .withProtocol("TCP").endPort()
                                 .withNewReadinessProbe()
                                     .withNewHttpGet().withPath(HaproxyConfigRenderer.HEALTH_PATH)
@@ -77,16 +102,13 @@ public final class BalancerDeployment {
                                     .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi")))
                                     .withLimits(Map.of("memory", new Quantity("256Mi")))
                                 .endResources()
-                                .withNewSecurityContext()
-                                    .withAllowPrivilegeEscalation(false)
-                                    .withReadOnlyRootFilesystem(true)
-                                    .withNewCapabilities().withDrop("ALL").endCapabilities()
-                                .endSecurityContext()
+                                .withSecurityContext(restrictedContainer())
                                 .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true)
                                     .endVolumeMount()
-                                .addNewVolumeMount().withName("runtime").withMountPath(HaproxyConfigRenderer.RUNTIME_DIR)
+                                .addNewVolumeMount().withName("runtime").withMountPath(HaproxyEnvironment.POD_RUNTIME_DIR)
                                     .endVolumeMount()
                             .endContainer()
+                            .addToContainers(reloadSidecar(balancer.getImage()))
                             .addNewVolume().withName("config").withNewConfigMap()
                                 .withName(ShopLabels.balancerName(shop)).endConfigMap().endVolume()
                             .addNewVolume().withName("runtime").withNewEmptyDir().endEmptyDir().endVolume()
@@ -94,5 +116,48 @@ public final class BalancerDeployment {
                     .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /** The same image as HAProxy, so {@code haproxy -c} checks a new config with the same version. */
+    private static Container reloadSidecar(String image) {
+        return new ContainerBuilder()
+                .withName(RELOAD_CONTAINER)
+                .withImage(image)
+                .withCommand("/bin/sh", "-c", RELOAD_SCRIPT)
+                .addNewEnv().withName("HAPROXY_CONFIG").withValue(CONFIG_FILE).endEnv()
+                .addNewEnv().withName("HAPROXY_PIDFILE").withValue(PID_FILE).endEnv()
+                .withNewResources()
+                    .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("16Mi")))
+                    .withLimits(Map.of("memory", new Quantity("64Mi")))
+                .endResources()
+                .withSecurityContext(restrictedContainer())
+                .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("runtime").withMountPath(HaproxyEnvironment.POD_RUNTIME_DIR)
+                    .withReadOnly(true).endVolumeMount()
+                .build();
+    }
+
+    private static SecurityContext restrictedContainer() {
+        return new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .build();
+    }
+
+    /** The reload sidecar's script, as the data-plane tests run it. */
+    public static String reloadScript() {
+        return RELOAD_SCRIPT;
+    }
+
+    private static String readReloadScript() {
+        try (InputStream in = BalancerDeployment.class.getResourceAsStream(RELOAD_SCRIPT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RELOAD_SCRIPT_RESOURCE + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.shopcluster.operator.resources;
 import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
+import dev.shopcluster.operator.haproxy.HaproxyEnvironment;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ public record DesiredChildren(List<HasMetadata> objects, List<ShopGroup> groups,
     /** @param plan ActiveStandby: the wired primary and each slot's pods; ignored in the other modes */
     public static DesiredChildren of(ShopCluster shop, SlotPlan plan, String clusterDomain) {
         List<ShopGroup> groups = ShopTopology.groups(shop, plan);
-        String config = HaproxyConfigRenderer.render(shop, groups, clusterDomain);
+        String config = HaproxyConfigRenderer.render(shop, groups, HaproxyEnvironment.pod(clusterDomain));
         List<HasMetadata> objects = new ArrayList<>();
         for (ShopGroup group : groups) {
             objects.add(ShopServices.headless(shop, group));
