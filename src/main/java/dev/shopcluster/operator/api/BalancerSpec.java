@@ -33,6 +33,13 @@ public class BalancerSpec {
     @JsonPropertyDescription("Port of the entry Service NAME.")
     private int port = 80;
 
+    @Min(0)
+    @Max(300)
+    @Default("10")
+    @JsonPropertyDescription("Seconds over which a pod that comes back into service ramps up from a small share to "
+            + "its full share of traffic, so a cold or just-restarted shop is not flooded at once. 0: full share at once.")
+    private int slowStartSeconds = 10;
+
     public int getReplicas() {
         return replicas;
     }
@@ -63,5 +70,13 @@ public class BalancerSpec {
 
     public void setPort(int port) {
         this.port = port;
+    }
+
+    public int getSlowStartSeconds() {
+        return slowStartSeconds;
+    }
+
+    public void setSlowStartSeconds(int slowStartSeconds) {
+        this.slowStartSeconds = slowStartSeconds;
     }
 }

@@ -23,8 +23,6 @@ public final class HaproxyConfigRenderer {
     public static final String METRICS_PATH = "/metrics";
     /** The backend every request goes to. */
     public static final String BACKEND = "shop";
-    /** A returning server's weight ramps up over this time instead of taking its full share at once. */
-    static final String SLOW_START = "10s";
     /** HAProxy's highest server weight; see {@link #serverWeight}. */
     static final int MAX_WEIGHT = 256;
 
@@ -54,6 +52,8 @@ public final class HaproxyConfigRenderer {
         range(health.getIntervalMillis(), 100, 60000, "spec.healthCheck.intervalMillis");
         range(health.getFall(), 1, 10, "spec.healthCheck.fall");
         range(health.getRise(), 1, 10, "spec.healthCheck.rise");
+        int slowStart = spec.getBalancer().getSlowStartSeconds();
+        range(slowStart, 0, 300, "spec.balancer.slowStartSeconds");
         check(DNS_NAME, env.clusterDomain(), "cluster domain");
         check(ADDRESS, env.bindAddress(), "bind address");
         check(RUNTIME_DIR, env.runtimeDir(), "runtime directory");
@@ -66,7 +66,8 @@ public final class HaproxyConfigRenderer {
                     master-worker
                     stats socket %s/admin.sock mode 600 level admin
                     log stdout format raw local0 notice
-                    maxconn 20000
+                    # Needs about 2 file descriptors per connection; fits the usual 20000-65536 nofile limits.
+                    maxconn 8000
                     # A reload's old worker finishes its requests, then exits even if a client keeps a connection open.
                     hard-stop-after 30s
 
@@ -131,7 +132,7 @@ public final class HaproxyConfigRenderer {
         // observe: a server that refuses live connections is taken out at once, not only by the next checks.
         cfg.append("    default-server check inter ").append(health.getIntervalMillis()).append("ms fall ")
                 .append(health.getFall()).append(" rise ").append(health.getRise())
-                .append(" slowstart ").append(SLOW_START)
+                .append(slowStart > 0 ? " slowstart " + slowStart + "s" : "")
                 .append(" observe layer4 error-limit 1 on-error mark-down")
                 .append(" resolvers kubernetes resolve-prefer ipv4 init-addr none\n");
         int maxWeight = groups.stream().mapToInt(ShopGroup::weight).max().orElse(1);

@@ -1,0 +1,144 @@
+package dev.shopcluster.operator.dataplane;
+
+import static dev.shopcluster.operator.ShopFixtures.shop;
+import static dev.shopcluster.operator.ShopFixtures.withPools;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.shopcluster.operator.api.HashOn;
+import dev.shopcluster.operator.api.PoolSpec;
+import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.api.StrategyType;
+import dev.shopcluster.operator.dataplane.HttpConnection.Response;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Each strategy with the real HAProxy, real DNS and real backends, over 10,000 requests: what the
+ * operator promises a shop about where its requests go.
+ */
+class BalancingStrategiesIT {
+
+    static final int REQUESTS = 10_000;
+    /** Allowed distance of a server's share from its weight's share. */
+    static final double TOLERANCE = 0.02;
+
+    @Test
+    void roundRobinCyclesThroughTheServersExactly() throws Exception {
+        try (DataPlaneBed bed = new DataPlaneBed(fast(shop("rr"), StrategyType.RoundRobin), null)) {
+            List<Response> responses = Traffic.sequential(bed.frontend(), REQUESTS);
+
+            assertThat(responses).allMatch(Response::ok);
+            List<String> cycle = responses.subList(0, 3).stream().map(Response::body).toList();
+            assertThat(new HashSet<>(cycle)).hasSize(3);
+            for (int i = 0; i < REQUESTS; i++) {
+                assertThat(responses.get(i).body()).as("request %d", i).isEqualTo(cycle.get(i % 3));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = StrategyType.class, names = {"Random", "PowerOfTwoChoices"})
+    void unweightedStrategiesShareEvenly(StrategyType strategy) throws Exception {
+        try (DataPlaneBed bed = new DataPlaneBed(fast(shop("even"), strategy), null)) {
+            Map<String, Long> perServer = Traffic.perServer(Traffic.sequential(bed.frontend(), REQUESTS));
+
+            assertThat(perServer).hasSize(3);
+            perServer.forEach((server, count) ->
+                    assertThat(share(count)).as("share of %s", server).isCloseTo(1.0 / 3, within(TOLERANCE)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = StrategyType.class, names = {"WeightedRandom", "RoundRobin"})
+    void weightedStrategiesFollowPoolWeights(StrategyType strategy) throws Exception {
+        ShopCluster shop = withPools("weighted", new PoolSpec("light", 1, 1), new PoolSpec("heavy", 1, 3));
+        try (DataPlaneBed bed = new DataPlaneBed(fast(shop, strategy), null)) {
+            Map<String, Long> perServer = Traffic.perServer(Traffic.sequential(bed.frontend(), REQUESTS));
+
+            assertThat(share(perServer.get("light-1"))).isCloseTo(0.25, within(TOLERANCE));
+            assertThat(share(perServer.get("heavy-1"))).isCloseTo(0.75, within(TOLERANCE));
+        }
+    }
+
+    @Test
+    void ipHashSendsOneSourceAddressToOneServer() throws Exception {
+        try (DataPlaneBed bed = new DataPlaneBed(fast(shop("iphash"), StrategyType.IPHash), null)) {
+            List<Response> fixedSource = new ArrayList<>();
+            InetAddress source = InetAddress.getByName("127.0.0.1");
+            for (int i = 0; i < REQUESTS; i++) {
+                fixedSource.add(HttpConnection.get(bed.frontend(), source, "/", Map.of()));
+            }
+            Set<String> others = new HashSet<>();
+            for (int i = 1; i <= 64; i++) {
+                others.add(HttpConnection.get(bed.frontend(), InetAddress.getByName("127.2.0." + i), "/", Map.of()).body());
+            }
+
+            assertThat(Traffic.perServer(fixedSource)).hasSize(1).containsValue((long) REQUESTS);
+            assertThat(others).as("servers of 64 other source addresses").hasSizeGreaterThan(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(HashOn.class)
+    void consistentHashSendsOneKeyToOneServer(HashOn hashOn) throws Exception {
+        ShopCluster shop = consistentHash("chash", hashOn);
+        try (DataPlaneBed bed = new DataPlaneBed(shop, null)) {
+            List<Response> fixedKey = Traffic.sequential(bed.frontend(), REQUESTS, i -> path(hashOn, "fixed"),
+                    i -> headers(hashOn, "fixed"));
+            Set<String> others = new HashSet<>(Traffic.perServer(Traffic.sequential(bed.frontend(), 64,
+                    i -> path(hashOn, "key-" + i), i -> headers(hashOn, "key-" + i))).keySet());
+
+            assertThat(Traffic.perServer(fixedKey)).hasSize(1).containsValue((long) REQUESTS);
+            if (hashOn != HashOn.SourceIP) { // every request here comes from 127.0.0.1
+                assertThat(others).as("servers of 64 other keys").hasSizeGreaterThan(1);
+            }
+        }
+    }
+
+    static ShopCluster fast(ShopCluster shop, StrategyType strategy) {
+        shop.getSpec().getStrategy().setType(strategy);
+        shop.getSpec().getHealthCheck().setIntervalMillis(200);
+        shop.getSpec().getHealthCheck().setRise(1);
+        shop.getSpec().getBalancer().setSlowStartSeconds(0);
+        return shop;
+    }
+
+    static ShopCluster consistentHash(String name, HashOn hashOn) {
+        ShopCluster shop = fast(shop(name), StrategyType.ConsistentHash);
+        shop.getSpec().getStrategy().setHashOn(hashOn);
+        if (hashOn == HashOn.Header || hashOn == HashOn.Cookie) {
+            shop.getSpec().getStrategy().setHashKey("X-Session-Id");
+        }
+        return shop;
+    }
+
+    /** The request path carrying {@code key} where the URI is hashed. */
+    static String path(HashOn hashOn, String key) {
+        return hashOn == HashOn.URI ? "/cart/" + key : "/";
+    }
+
+    static Map<String, String> headers(HashOn hashOn, String key) {
+        return switch (hashOn) {
+            case Header -> Map.of("X-Session-Id", key);
+            case Cookie -> Map.of("Cookie", "theme=dark; X-Session-Id=" + key);
+            case SourceIP, URI -> Map.of();
+        };
+    }
+
+    private static double share(long count) {
+        return (double) count / REQUESTS;
+    }
+
+    static IntFunction<String> root() {
+        return i -> "/";
+    }
+}

@@ -1,0 +1,140 @@
+package dev.shopcluster.operator.dataplane;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
+import dev.shopcluster.operator.haproxy.HaproxyEnvironment;
+import dev.shopcluster.operator.resources.ShopGroup;
+import dev.shopcluster.operator.resources.ShopTopology;
+import dev.shopcluster.operator.resources.SlotPlan;
+import java.io.IOException;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A shop's data plane on loopback: one real HTTP backend per pod of each pool or slot, each on its own
+ * 127.1.x.y address; dnsmasq answering each headless Service's cluster name with its backends'
+ * addresses; and the real HAProxy running the config the operator renders for the ShopCluster.
+ */
+final class DataPlaneBed implements AutoCloseable {
+
+    static final String CLUSTER_DOMAIN = "cluster.local";
+    private static final AtomicInteger NEXT_HOST = new AtomicInteger();
+
+    private final Path dir;
+    private final Dnsmasq dns;
+    private int backendPort;
+    private HaproxyEnvironment env;
+    private final Map<String, List<ShopBackend>> backends = new LinkedHashMap<>();
+    private final Map<String, String> hostNames = new LinkedHashMap<>();
+    private HaproxyProcess haproxy;
+
+    /**
+     * Starts backends, DNS and HAProxy for the shop and waits until HAProxy has every backend up.
+     * Sets the shop's {@code spec.port} to the backends' loopback port.
+     *
+     * @param plan ActiveStandby: the primary and each slot's pods; null otherwise
+     */
+    DataPlaneBed(ShopCluster shop, SlotPlan plan) throws IOException {
+        dir = Files.createTempDirectory("shop-dataplane");
+        dns = new Dnsmasq(dir);
+        try {
+            backendPort = Tools.freeTcpPort();
+            shop.getSpec().setPort(backendPort);
+            env = new HaproxyEnvironment(CLUSTER_DOMAIN, List.of(dns.address()), "127.0.0.1", Tools.freeTcpPort(),
+                    Tools.freeTcpPort(), dir.toString());
+            List<ShopGroup> groups = ShopTopology.groups(shop, plan);
+            for (ShopGroup group : groups) {
+                hostNames.put(group.name(),
+                        group.objectName() + "." + shop.getMetadata().getNamespace() + ".svc." + CLUSTER_DOMAIN);
+                backends.put(group.name(), new ArrayList<>());
+                for (int i = 0; i < group.replicas(); i++) {
+                    addBackend(group.name(), shop.getSpec().getHealthCheck().getPath());
+                }
+            }
+            haproxy = new HaproxyProcess(dir, env, HaproxyConfigRenderer.render(shop, groups, env));
+            awaitServersUp(allBackends().size());
+        } catch (IOException | RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** A new pod in the group: a started backend, added to its Service's DNS answer. */
+    ShopBackend addBackend(String group, String healthPath) throws IOException {
+        int host = NEXT_HOST.incrementAndGet();
+        String ip = "127.1." + (host / 250) + "." + (host % 250 + 1);
+        List<ShopBackend> members = backends.get(group);
+        ShopBackend backend = new ShopBackend(group + "-" + (members.size() + 1), new InetSocketAddress(ip, backendPort),
+                healthPath).start();
+        members.add(backend);
+        dns.answer(hostNames.get(group), members.stream().map(ShopBackend::ip).toList());
+        return backend;
+    }
+
+    /** Renders the shop again and replaces HAProxy's config file, as a ConfigMap update does. */
+    void updateConfig(ShopCluster shop, SlotPlan plan) throws IOException {
+        shop.getSpec().setPort(backendPort);
+        haproxy.writeConfig(HaproxyConfigRenderer.render(shop, ShopTopology.groups(shop, plan), env));
+    }
+
+    void awaitServersUp(int count) throws IOException {
+        try {
+            await("HAProxy has " + count + " servers up").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .failFast("HAProxy exited", () -> !haproxy.alive())
+                    .ignoreExceptions() // until HAProxy has opened its admin socket
+                    .until(() -> haproxy.serversUp() == count);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + "\nHAProxy's log:\n" + haproxy.log(), e);
+        }
+    }
+
+    List<ShopBackend> backends(String group) {
+        return backends.get(group);
+    }
+
+    List<ShopBackend> allBackends() {
+        return backends.values().stream().flatMap(List::stream).toList();
+    }
+
+    HaproxyProcess haproxy() {
+        return haproxy;
+    }
+
+    InetSocketAddress frontend() {
+        return haproxy.frontend();
+    }
+
+    /** Direct address of a backend, bypassing HAProxy. */
+    InetSocketAddress direct(ShopBackend backend) {
+        return new InetSocketAddress(backend.ip(), backendPort);
+    }
+
+    @Override
+    public void close() {
+        if (haproxy != null) {
+            haproxy.close();
+        }
+        dns.close();
+        allBackends().forEach(ShopBackend::close);
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.shopcluster.operator.dataplane;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real HTTP backend on its own loopback address, standing in for one shop pod: it answers with its
+ * name, and a test can make it fail its health check, answer slowly, or die (stop listening) and return.
+ */
+final class ShopBackend implements AutoCloseable {
+
+    private final String name;
+    private final InetSocketAddress address;
+    private final String healthPath;
+    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "backend");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
+    private final AtomicLong served = new AtomicLong();
+    private volatile boolean healthy = true;
+    private volatile long delayMillis;
+    private HttpServer server;
+
+    ShopBackend(String name, InetSocketAddress address, String healthPath) {
+        this.name = name;
+        this.address = address;
+        this.healthPath = healthPath;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String ip() {
+        return address.getAddress().getHostAddress();
+    }
+
+    synchronized ShopBackend start() throws IOException {
+        if (server == null) {
+            server = HttpServer.create(address, 256);
+            server.createContext("/", this::handle);
+            server.setExecutor(workers);
+            server.start();
+        }
+        return this;
+    }
+
+    /** Dies as a killed pod does: the port refuses connections; open ones are closed. */
+    synchronized void kill() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+    }
+
+    void healthy(boolean healthy) {
+        this.healthy = healthy;
+    }
+
+    /** Every request (but health checks) takes this long to answer. */
+    void delay(long millis) {
+        this.delayMillis = millis;
+    }
+
+    long served() {
+        return served.get();
+    }
+
+    int peakInFlight() {
+        return peakInFlight.get();
+    }
+
+    void resetCounters() {
+        served.set(0);
+        peakInFlight.set(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange; InputStream body = exchange.getRequestBody()) {
+            body.readAllBytes();
+            if (exchange.getRequestURI().getPath().equals(healthPath)) {
+                respond(exchange, healthy ? 200 : 503, healthy ? "ok" : "unhealthy");
+                return;
+            }
+            peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                if (delayMillis > 0) {
+                    Thread.sleep(delayMillis); // the slow shop being simulated, not a test wait
+                }
+                served.incrementAndGet();
+            } finally {
+                // Before answering: once HAProxy has the answer it may send this server the next request.
+                inFlight.decrementAndGet();
+            }
+            respond(exchange, 200, name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+        workers.shutdownNow();
+    }
+}
