@@ -495,6 +495,21 @@ class FailoverStateMachineTest {
         }
 
         @Test
+        void aStandbyWithoutReadyPodsAlsoEndsTheFailbackTimer() {
+            // Both slots go down together; the new primary's grace runs out while the old one still has no
+            // ready pod. When both come back at once, the old slot has been healthy for no time at all.
+            Shop shop = new Shop(AUTOMATIC, failedOverToB);
+            shop.observe(REPLICAS, MIN_READY - 1, T0);
+            shop.observe(0, MIN_READY - 1, T0.plus(GRACE));
+
+            HaDecision decision = shop.observe(REPLICAS, REPLICAS, T0.plus(GRACE).plusSeconds(1));
+
+            assertThat(decision.trigger()).isEqualTo(Trigger.NONE);
+            assertThat(decision.state().demotedReadySince()).isEqualTo(T0.plus(GRACE).plusSeconds(1));
+            assertThat(shop.state.current()).isEqualTo(B);
+        }
+
+        @Test
         void anUnhealthyPrimaryFailsOverToTheDemotedSlotBeforeAnyFailback() {
             HaState both = new HaState(B, B, T0, A, T0, 1, T0);
 
