@@ -496,11 +496,13 @@ class FailoverStateMachineTest {
 
         @Test
         void aStandbyWithoutReadyPodsAlsoEndsTheFailbackTimer() {
-            // Both slots go down together; the new primary's grace runs out while the old one still has no
-            // ready pod. When both come back at once, the old slot has been healthy for no time at all.
+            // The new primary drops while the demoted slot is healthy. When the operator next decides (after
+            // a restart, at the end of the grace) the demoted slot has lost its pods too: no healthy standby.
+            // When both come back at once, the demoted slot has been healthy again for no time at all.
             Shop shop = new Shop(AUTOMATIC, failedOverToB);
             shop.observe(REPLICAS, MIN_READY - 1, T0);
-            shop.observe(0, MIN_READY - 1, T0.plus(GRACE));
+            assertThat(shop.state.demotedReadySince()).isEqualTo(T0);
+            assertThat(shop.observe(0, MIN_READY - 1, T0.plus(GRACE)).noHealthyStandby()).isTrue();
 
             HaDecision decision = shop.observe(REPLICAS, REPLICAS, T0.plus(GRACE).plusSeconds(1));
 
