@@ -68,7 +68,7 @@ public final class FailoverStateMachine {
                 return promote(policy, state, standby, Trigger.FAILOVER, true, now,
                         "promoted slot " + standby.id() + ": " + observed);
             } else {
-                HaState stuck = withUnreadySince(state, unreadySince);
+                HaState stuck = stuck(state, unreadySince);
                 return decision(policy, stuck, switchoverTo, null, Trigger.NONE,
                         "not promoting: " + observed + " and standby slot " + standby.id() + " has no ready pod", true);
             }
@@ -110,8 +110,9 @@ public final class FailoverStateMachine {
         return decision(policy, next, Optional.empty(), null, trigger, message, false);
     }
 
-    private static HaState withUnreadySince(HaState state, Instant since) {
-        return new HaState(state.target(), state.current(), since, state.demoted(), state.demotedReadySince(),
+    /** Past the grace with no ready standby: the standby, demoted or not, is not healthy now either. */
+    private static HaState stuck(HaState state, Instant unreadySince) {
+        return new HaState(state.target(), state.current(), unreadySince, state.demoted(), null,
                 state.failovers(), state.lastFailover(), state.primaryServed());
     }
 
