@@ -78,6 +78,11 @@ crds: ## Regenerate the CRD from the API classes into crds/ and the Helm chart
 	for dir in crds helm/shop-operator/crds; do \
 	  mkdir -p $$dir && cp target/classes/META-INF/fabric8/shopclusters.shopcluster.dev-v1.yml $$dir/; done
 
+.PHONY: docs
+docs: ## Regenerate the configuration reference docs/configuration.md from the CRD in crds/
+	$(MVN) -q test-compile exec:java -Dexec.mainClass=dev.shopcluster.operator.api.ConfigReference \
+	  -Dexec.classpathScope=test
+
 -include hack/*.mk
 
 # --- Run ------------------------------------------------------------------------------------------
