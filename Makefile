@@ -104,6 +104,11 @@ JRE_BASE   := $(IMAGE_TOOLS_DIR)/jre17-bookworm.tar
 image: $(CRANE) $(JRE_BASE) ## Build the operator image (Quarkus Jib, no Docker daemon) into target/shop-operator-image.oci.tar
 	MVN='$(MVN)' CRANE=$(CRANE) JRE_BASE=$(JRE_BASE) IMAGE=$(IMAGE) OUT=target/shop-operator-image.oci.tar hack/image/build.sh
 
+.PHONY: e2e-k3s
+e2e-k3s: image kube-binaries ## k3s e2e through Testcontainers (needs a Docker engine): chart, example, traffic, failover
+	$(MVN) verify -Dit.test=K3sIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
+
 $(CRANE): hack/image/crane/go.mod
 	@mkdir -p $(IMAGE_TOOLS_DIR)
 	cd hack/image/crane && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o $@.tmp \
