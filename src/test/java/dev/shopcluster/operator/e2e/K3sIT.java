@@ -27,8 +27,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
@@ -52,19 +53,27 @@ class K3sIT {
     private static final String SHOP = "payments";
     /** Image pulls (HAProxy, the shop's nginx) happen on the way to Ready. */
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Logger LOG = Logger.getLogger(K3sIT.class);
 
     private static K3sContainer k3s;
     private static KubernetesClient client;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    @BeforeAll
-    static void installOperatorAndShop() throws Exception {
-        assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
-                "K3sIT skipped: no Docker engine is reachable (Testcontainers found none through DOCKER_HOST,"
+    /**
+     * Checked before each test rather than once per class: Failsafe reports a test skipped by an
+     * assumption, but says nothing about a class whose @BeforeAll was aborted.
+     */
+    @BeforeEach
+    void installOperatorAndShopOnce() throws Exception {
+        skipUnless(DockerClientFactory.instance().isDockerAvailable(),
+                "no Docker engine is reachable (Testcontainers found none through DOCKER_HOST,"
                         + " /var/run/docker.sock or its other strategies), and the k3s e2e tier runs k3s in a"
                         + " container. Where a Docker engine exists, `make e2e-k3s` runs it.");
-        assumeTrue(Files.isRegularFile(OPERATOR_IMAGE), "K3sIT skipped: " + OPERATOR_IMAGE
+        skipUnless(Files.isRegularFile(OPERATOR_IMAGE), OPERATOR_IMAGE
                 + " is missing; `make e2e-k3s` builds it (`make image`) before running this test.");
+        if (k3s != null) {
+            return;
+        }
         k3s = new K3sContainer(K3S);
         k3s.start();
         Files.createDirectories(KUBECONFIG.getParent());
@@ -129,6 +138,14 @@ class K3sIT {
                 setUnschedulable(node, false);
             }
         }
+    }
+
+    /** Skips the test, saying why on the console too: Failsafe keeps an assumption's message in its report only. */
+    private static void skipUnless(boolean condition, String reason) {
+        if (!condition) {
+            LOG.warn("K3sIT skipped: " + reason);
+        }
+        assumeTrue(condition, "K3sIT skipped: " + reason);
     }
 
     private static int status(URI uri) {
