@@ -78,6 +78,11 @@ crds: ## Regenerate the CRD from the API classes into crds/ and the Helm chart
 	for dir in crds helm/shop-operator/crds; do \
 	  mkdir -p $$dir && cp target/classes/META-INF/fabric8/shopclusters.shopcluster.dev-v1.yml $$dir/; done
 
+.PHONY: docs
+docs: ## Regenerate the configuration reference docs/configuration.md from the CRD in crds/
+	$(MVN) -q test-compile exec:java -Dexec.mainClass=dev.shopcluster.operator.api.ConfigReference \
+	  -Dexec.classpathScope=test
+
 -include hack/*.mk
 
 # --- Run ------------------------------------------------------------------------------------------
@@ -85,6 +90,34 @@ crds: ## Regenerate the CRD from the API classes into crds/ and the Helm chart
 .PHONY: build
 build: ## Build the operator (target/quarkus-app)
 	$(MVN) -q package -DskipTests
+
+# --- Operator image: built without a Docker daemon and without pulling from a container registry ---
+
+VERSION    := $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml)
+IMAGE      ?= shopcluster/shop-operator:$(VERSION)
+# crane and the JRE base image, cached outside target/ (a clean build keeps them).
+IMAGE_TOOLS_DIR ?= $(HOME)/.cache/shop-operator
+CRANE      := $(IMAGE_TOOLS_DIR)/crane
+JRE_BASE   := $(IMAGE_TOOLS_DIR)/jre17-bookworm.tar
+
+.PHONY: image
+image: $(CRANE) $(JRE_BASE) ## Build the operator image (Quarkus Jib, no Docker daemon) into target/shop-operator-image.oci.tar
+	MVN='$(MVN)' CRANE=$(CRANE) JRE_BASE=$(JRE_BASE) IMAGE=$(IMAGE) OUT=target/shop-operator-image.oci.tar hack/image/build.sh
+
+.PHONY: e2e-k3s
+e2e-k3s: image kube-binaries ## k3s e2e through Testcontainers (needs a Docker engine): chart, example, traffic, failover
+	$(MVN) verify -Dit.test=K3sIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
+
+$(CRANE): hack/image/crane/go.mod
+	@mkdir -p $(IMAGE_TOOLS_DIR)
+	cd hack/image/crane && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o $@.tmp \
+	  github.com/google/go-containerregistry/cmd/crane && mv $@.tmp $@
+
+$(JRE_BASE): hack/image/jre-base.sh
+	@command -v debootstrap >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends debootstrap; }
+	$(SUDO) hack/image/jre-base.sh $@
 
 .PHONY: run
 run: kube-binaries build ## Demo: operator + examples against the current cluster, or a local API server it starts
