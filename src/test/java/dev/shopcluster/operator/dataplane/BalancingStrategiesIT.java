@@ -104,6 +104,69 @@ class BalancingStrategiesIT {
         }
     }
 
+    @Test
+    void leastConnectionsSendsNewRequestsAwayFromABusyServer() throws Exception {
+        try (DataPlaneBed bed = new DataPlaneBed(fast(shop("leastconn"), StrategyType.LeastConnections), null)) {
+            ShopBackend busy = bed.backends("main").get(0);
+            busy.delay(2_000);
+
+            List<Traffic.Sample> samples = new Traffic.Load(bed.frontend(), 8, Map.of()).stopAfter(REQUESTS);
+
+            assertThat(samples).allMatch(Traffic.Sample::ok);
+            // Round robin would give it a third; least connections only what it takes to fill it up.
+            assertThat(share(Traffic.perServer(samples, Traffic.Sample::server).getOrDefault(busy.name(), 0L)))
+                    .as("share of the busy server").isLessThan(0.01);
+        }
+    }
+
+    @Test
+    void boundedLoadKeepsEveryServerUnderTheFactorOfTheMean() throws Exception {
+        int clients = 24;
+        int factorPercent = 125;
+        ShopCluster shop = consistentHash("bounded", HashOn.Header);
+        shop.getSpec().getStrategy().setBoundedLoadPercent(factorPercent);
+        try (DataPlaneBed bed = new DataPlaneBed(shop, null)) {
+            bed.allBackends().forEach(backend -> backend.delay(5));
+
+            // One hot key: unbounded, all 24 concurrent requests would pile onto one server.
+            List<Traffic.Sample> samples = new Traffic.Load(bed.frontend(), clients, headers(HashOn.Header, "hot"))
+                    .stopAfter(REQUESTS);
+
+            assertThat(samples).allMatch(Traffic.Sample::ok);
+            // HAProxy gives each of N servers ceil((outstanding + 1) × factor) / N slots, rounded up.
+            int servers = bed.allBackends().size();
+            long bound = (long) Math.ceil(Math.ceil((clients + 1) * factorPercent / 100.0) / servers);
+            for (ShopBackend backend : bed.allBackends()) {
+                assertThat(backend.peakInFlight()).as("peak concurrent requests on %s", backend.name())
+                        .isPositive().isLessThanOrEqualTo((int) bound);
+            }
+        }
+    }
+
+    @Test
+    void addingOneServerMovesAtMostOnePointFiveOverNOfTheKeys() throws Exception {
+        ShopCluster shop = consistentHash("ring", HashOn.Header);
+        shop.getSpec().setReplicas(4);
+        try (DataPlaneBed bed = new DataPlaneBed(shop, null)) {
+            List<Response> before = Traffic.sequential(bed.frontend(), REQUESTS, root(), i -> headers(HashOn.Header, "k" + i));
+            ShopBackend added = bed.addBackend("main", shop.getSpec().getHealthCheck().getPath());
+            bed.awaitServersUp(5);
+            List<Response> after = Traffic.sequential(bed.frontend(), REQUESTS, root(), i -> headers(HashOn.Header, "k" + i));
+
+            assertThat(before).allMatch(Response::ok);
+            assertThat(after).allMatch(Response::ok);
+            List<Integer> moved = new ArrayList<>();
+            for (int i = 0; i < REQUESTS; i++) {
+                if (!before.get(i).body().equals(after.get(i).body())) {
+                    moved.add(i);
+                }
+            }
+            assertThat(share(moved.size())).as("fraction of keys moved").isPositive().isLessThanOrEqualTo(1.5 / 5);
+            assertThat(moved).as("keys that moved went to the new server, nowhere else")
+                    .allMatch(i -> after.get(i).body().equals(added.name()));
+        }
+    }
+
     static ShopCluster fast(ShopCluster shop, StrategyType strategy) {
         shop.getSpec().getStrategy().setType(strategy);
         shop.getSpec().getHealthCheck().setIntervalMillis(200);

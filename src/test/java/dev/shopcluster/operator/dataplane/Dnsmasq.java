@@ -4,7 +4,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
+import java.net.BindException;
 import java.net.DatagramSocket;
+import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.net.InetAddress;
@@ -30,7 +32,7 @@ final class Dnsmasq implements AutoCloseable {
     Dnsmasq(Path dir) throws IOException {
         hostsFile = dir.resolve("hosts");
         Files.writeString(hostsFile, "");
-        address = new InetSocketAddress(InetAddress.getLoopbackAddress(), freeUdpPort());
+        address = new InetSocketAddress(InetAddress.getLoopbackAddress(), freeUdpAndTcpPort());
         List<String> command = new java.util.ArrayList<>(List.of(Tools.binary("dnsmasq"),
                 "--keep-in-foreground", "--no-resolv", "--no-hosts", "--addn-hosts=" + hostsFile,
                 "--listen-address=" + address.getAddress().getHostAddress(), "--bind-interfaces",
@@ -42,6 +44,7 @@ final class Dnsmasq implements AutoCloseable {
                 .redirectOutput(dir.resolve("dnsmasq.out").toFile()).start();
         // Until its handler is installed, SIGHUP would end dnsmasq instead of reloading it.
         await("dnsmasq answers on " + address).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .failFast("dnsmasq exited: " + dir.resolve("dnsmasq.out"), () -> !process.isAlive())
                 .until(this::answers);
     }
 
@@ -77,9 +80,15 @@ final class Dnsmasq implements AutoCloseable {
         Tools.stop(process);
     }
 
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** dnsmasq serves DNS on UDP and TCP: a port free for both. */
+    private static int freeUdpAndTcpPort() throws IOException {
+        while (true) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                    DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), InetAddress.getLoopbackAddress())) {
+                return udp.getLocalPort();
+            } catch (BindException e) {
+                // the UDP side is taken: try another port
+            }
         }
     }
 }

@@ -1,13 +1,17 @@
 package dev.shopcluster.operator.dataplane;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.shopcluster.operator.dataplane.HttpConnection.Response;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -72,6 +76,7 @@ final class Traffic {
 
         private final List<Sample> samples = new CopyOnWriteArrayList<>();
         private final List<Thread> clients = new ArrayList<>();
+        private final AtomicLong completed = new AtomicLong();
         private volatile boolean running = true;
 
         Load(InetSocketAddress target, int clients, Map<String, String> headers) {
@@ -80,6 +85,7 @@ final class Traffic {
                     List<Sample> mine = new ArrayList<>();
                     while (running) {
                         mine.add(request(target, headers));
+                        completed.incrementAndGet();
                         if (mine.size() >= 256) {
                             samples.addAll(mine);
                             mine.clear();
@@ -102,9 +108,16 @@ final class Traffic {
             }
         }
 
-        /** Samples so far (a snapshot; clients hand theirs over in batches). */
-        List<Sample> samples() {
-            return List.copyOf(samples);
+        /** Requests completed so far, failed ones included. */
+        long completed() {
+            return completed.get();
+        }
+
+        /** Runs until {@code count} requests have completed, then stops. */
+        List<Sample> stopAfter(long count) throws InterruptedException {
+            await("%d requests".formatted(count)).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> completed.get() >= count);
+            return stop();
         }
 
         /** Stops the clients and returns every sample, in the order they ended. */
