@@ -23,6 +23,9 @@ public final class HaproxyConfigRenderer {
     public static final String METRICS_PATH = "/metrics";
     /** The backend every request goes to. */
     public static final String BACKEND = "shop";
+    /** File names in the runtime directory. */
+    public static final String ADMIN_SOCKET = "admin.sock";
+    public static final String SERVER_STATE_FILE = "servers.state";
     /** HAProxy's highest server weight; see {@link #serverWeight}. */
     static final int MAX_WEIGHT = 256;
 
@@ -64,7 +67,9 @@ public final class HaproxyConfigRenderer {
         cfg.append("""
                 global
                     master-worker
-                    stats socket %s/admin.sock mode 600 level admin
+                    stats socket %1$s/%2$s mode 600 level admin
+                    # Saved by the reload sidecar before each reload: new workers start with the servers as they were.
+                    server-state-file %1$s/%3$s
                     log stdout format raw local0 notice
                     # Needs about 2 file descriptors per connection; fits the usual 20000-65536 nofile limits.
                     maxconn 8000
@@ -75,10 +80,11 @@ public final class HaproxyConfigRenderer {
                     mode http
                     log global
                     option dontlognull
+                    load-server-state-from-file global
                     option forwardfor
                     # Retry on another server each time, so a dead server costs a retry, not a failed request.
                     option redispatch 1
-                    retries %d
+                    retries %4$d
                     retry-on conn-failure empty-response response-timeout
                     timeout connect 2s
                     timeout client 30s
@@ -88,7 +94,7 @@ public final class HaproxyConfigRenderer {
                     timeout queue 5s
                     timeout check 2s
 
-                """.formatted(env.runtimeDir(), retries(groups)));
+                """.formatted(env.runtimeDir(), ADMIN_SOCKET, SERVER_STATE_FILE, retries(groups)));
         cfg.append("resolvers kubernetes\n");
         if (env.nameservers().isEmpty()) {
             cfg.append("    parse-resolv-conf\n");
@@ -134,7 +140,7 @@ public final class HaproxyConfigRenderer {
                 .append(health.getFall()).append(" rise ").append(health.getRise())
                 .append(slowStart > 0 ? " slowstart " + slowStart + "s" : "")
                 .append(" observe layer4 error-limit 1 on-error mark-down")
-                .append(" resolvers kubernetes resolve-prefer ipv4 init-addr none\n");
+                .append(" resolvers kubernetes resolve-prefer ipv4 init-addr last,none\n");
         int maxWeight = groups.stream().mapToInt(ShopGroup::weight).max().orElse(1);
         for (ShopGroup group : groups) {
             String groupName = check(DNS_LABEL, group.name(), "pool name");

@@ -126,6 +126,10 @@ public final class BalancerDeployment {
                 .withCommand("/bin/sh", "-c", RELOAD_SCRIPT)
                 .addNewEnv().withName("HAPROXY_CONFIG").withValue(CONFIG_FILE).endEnv()
                 .addNewEnv().withName("HAPROXY_PIDFILE").withValue(PID_FILE).endEnv()
+                .addNewEnv().withName("HAPROXY_SOCKET")
+                    .withValue(HaproxyEnvironment.POD_RUNTIME_DIR + "/" + HaproxyConfigRenderer.ADMIN_SOCKET).endEnv()
+                .addNewEnv().withName("HAPROXY_STATE_FILE")
+                    .withValue(HaproxyEnvironment.POD_RUNTIME_DIR + "/" + HaproxyConfigRenderer.SERVER_STATE_FILE).endEnv()
                 .withNewResources()
                     .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("16Mi")))
                     .withLimits(Map.of("memory", new Quantity("64Mi")))
@@ -133,7 +137,7 @@ public final class BalancerDeployment {
                 .withSecurityContext(restrictedContainer())
                 .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName("runtime").withMountPath(HaproxyEnvironment.POD_RUNTIME_DIR)
-                    .withReadOnly(true).endVolumeMount()
+                    .endVolumeMount()
                 .build();
     }
 

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -72,6 +73,8 @@ final class HaproxyProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("reload.log").toFile());
         builder.environment().putAll(Map.of("HAPROXY_CONFIG", config.toString(), "HAPROXY_PIDFILE", pidFile.toString(),
+                "HAPROXY_SOCKET", Path.of(env.runtimeDir(), HaproxyConfigRenderer.ADMIN_SOCKET).toString(),
+                "HAPROXY_STATE_FILE", Path.of(env.runtimeDir(), HaproxyConfigRenderer.SERVER_STATE_FILE).toString(),
                 "RELOAD_INTERVAL_SECONDS", intervalSeconds,
                 "PATH", Path.of(Tools.binary("haproxy")).getParent() + ":" + System.getenv("PATH")));
         reloadSidecar = builder.start();
@@ -81,30 +84,38 @@ final class HaproxyProcess implements AutoCloseable {
         return Files.readString(dir.resolve("reload.log"));
     }
 
-    /** Server name → HAProxy's status (UP, DOWN, MAINT (resolution), ...) for the shop backend. */
-    Map<String, String> serverStatus() throws IOException {
+    /** The shop backend's servers as HAProxy's stats show them: one map of column → value per server. */
+    List<Map<String, String>> servers() throws IOException {
         List<String> lines = adminCommand("show stat").lines().filter(line -> !line.isBlank()).toList();
         List<String> header = Arrays.asList(lines.get(0).substring(2).split(","));
-        int proxy = header.indexOf("pxname");
-        int server = header.indexOf("svname");
-        int status = header.indexOf("status");
-        Map<String, String> result = new HashMap<>();
+        List<Map<String, String>> servers = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] fields = line.split(",", -1);
-            if (fields[proxy].equals(HaproxyConfigRenderer.BACKEND) && !fields[server].equals("BACKEND")) {
-                result.put(fields[server], fields[status]);
+            Map<String, String> server = new HashMap<>();
+            for (int i = 0; i < Math.min(header.size(), fields.length); i++) {
+                server.put(header.get(i), fields[i]);
+            }
+            if (server.get("pxname").equals(HaproxyConfigRenderer.BACKEND)
+                    && !server.get("svname").equals("BACKEND")) {
+                servers.add(server);
             }
         }
-        return result;
+        return servers;
     }
 
     /** How many servers of the shop backend are up (checks passed, slow start included). */
     long serversUp() throws IOException {
-        return serverStatus().values().stream().filter(status -> status.startsWith("UP")).count();
+        return servers().stream().filter(server -> server.get("status").startsWith("UP")).count();
+    }
+
+    /** Whether every server that is up has its full weight (no slow start in progress). */
+    boolean fullWeight(int weight) throws IOException {
+        return servers().stream().filter(server -> server.get("status").startsWith("UP"))
+                .allMatch(server -> server.get("weight").equals(Integer.toString(weight)));
     }
 
     String adminCommand(String command) throws IOException {
-        Path socket = Path.of(env.runtimeDir(), "admin.sock");
+        Path socket = Path.of(env.runtimeDir(), HaproxyConfigRenderer.ADMIN_SOCKET);
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             channel.write(StandardCharsets.US_ASCII.encode(command + "\n"));

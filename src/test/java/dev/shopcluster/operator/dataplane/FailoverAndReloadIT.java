@@ -1,0 +1,138 @@
+package dev.shopcluster.operator.dataplane;
+
+import static dev.shopcluster.operator.ShopFixtures.activeStandby;
+import static dev.shopcluster.operator.ShopFixtures.shop;
+import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.fast;
+import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.headers;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import dev.shopcluster.operator.api.HashOn;
+import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.api.StrategyType;
+import dev.shopcluster.operator.dataplane.Traffic.Sample;
+import dev.shopcluster.operator.resources.SlotPlan;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What keeps a shop's checkout answering: the standby taking over when every primary pod dies, a
+ * returning pod's slow start, and config changes reloaded without a failed request.
+ */
+class FailoverAndReloadIT {
+
+    static final int CLIENTS = 4;
+    static final SlotPlan PRIMARY_A = new SlotPlan(Slot.A, 3, 2);
+
+    @Test
+    void standbyServesWithinASecondWhenEveryPrimaryDiesAndNoRequestFails() throws Exception {
+        try (DataPlaneBed bed = new DataPlaneBed(fast(activeStandby("pay"), StrategyType.RoundRobin), PRIMARY_A)) {
+            Traffic.Load load = new Traffic.Load(bed.frontend(), CLIENTS, Map.of());
+            awaitMore(load, 1_000);
+            assertThat(bed.backends("b")).as("standby before the failure").allMatch(b -> b.served() == 0);
+
+            StandbyTakeover takeover = StandbyTakeover.kill(bed, load);
+
+            assertThat(takeover.failed()).as("failed requests").isZero();
+            assertThat(takeover.gap()).as("time to the first answer from the standby").isLessThanOrEqualTo(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void aReturningServerRampsUpOverSlowStart() throws Exception {
+        ShopCluster shop = fast(shop("ramp"), StrategyType.RoundRobin);
+        shop.getSpec().getBalancer().setSlowStartSeconds(4);
+        try (DataPlaneBed bed = new DataPlaneBed(shop, null)) {
+            awaitFullWeight(bed); // every server slow-starts once at startup, too
+            ShopBackend returning = bed.backends("main").get(0);
+            returning.healthy(false);
+            bed.awaitServersUp(2);
+            Traffic.Load load = new Traffic.Load(bed.frontend(), CLIENTS, Map.of());
+
+            returning.healthy(true);
+            bed.awaitServersUp(3);
+            long upAt = System.nanoTime();
+            awaitFullWeight(bed);
+            long fullAt = System.nanoTime();
+            awaitMore(load, 3_000);
+            List<Sample> samples = load.stop();
+
+            assertThat(samples).allMatch(Sample::ok);
+            double early = shareOf(returning, between(samples, upAt, upAt + (fullAt - upAt) / 4));
+            double late = shareOf(returning, between(samples, fullAt, Long.MAX_VALUE));
+            assertThat(early).as("share in the first quarter of the slow start").isLessThan(0.15);
+            assertThat(late).as("share once at full weight").isCloseTo(1.0 / 3, within(0.05));
+        }
+    }
+
+    @Test
+    void aStrategyChangeUnderLoadIsReloadedWithoutAFailedRequest() throws Exception {
+        ShopCluster shop = fast(shop("reload"), StrategyType.RoundRobin);
+        try (DataPlaneBed bed = new DataPlaneBed(shop, null)) {
+            bed.haproxy().startReloadSidecar("0.2");
+            long master = bed.haproxy().masterPid();
+            Traffic.Load load = new Traffic.Load(bed.frontend(), CLIENTS, headers(HashOn.Header, "cart-42"));
+            awaitMore(load, 1_000);
+
+            shop.getSpec().getStrategy().setType(StrategyType.ConsistentHash);
+            shop.getSpec().getStrategy().setHashOn(HashOn.Header);
+            shop.getSpec().getStrategy().setHashKey("X-Session-Id");
+            bed.updateConfig(shop, null);
+            await("the sidecar reloads HAProxy").atMost(Duration.ofSeconds(10))
+                    .until(() -> bed.haproxy().reloadLog().contains("reloaded config"));
+            long reloadedAt = System.nanoTime();
+            await("the old worker has finished").atMost(Duration.ofSeconds(10))
+                    .until(() -> bed.haproxy().workerPids().size() == 1);
+            long oldWorkerGoneAt = System.nanoTime();
+            awaitMore(load, 2_000);
+            List<Sample> samples = load.stop();
+
+            assertThat(samples).as("requests during the reload").allMatch(Sample::ok);
+            assertThat(Traffic.perServer(between(samples, 0, reloadedAt), Sample::server)).as("round robin before")
+                    .hasSize(3);
+            assertThat(Traffic.perServer(between(samples, oldWorkerGoneAt, Long.MAX_VALUE), Sample::server))
+                    .as("consistent hash on the header after").hasSize(1);
+            assertThat(bed.haproxy().masterPid()).as("HAProxy was reloaded, not restarted").isEqualTo(master);
+            assertThat(bed.haproxy().alive()).isTrue();
+        }
+    }
+
+    @Test
+    void anInvalidConfigIsRefusedAndTheRunningOneKeepsServing() throws Exception {
+        try (DataPlaneBed bed = new DataPlaneBed(fast(shop("invalid"), StrategyType.RoundRobin), null)) {
+            bed.haproxy().startReloadSidecar("0.2");
+            List<Long> workers = bed.haproxy().workerPids();
+
+            bed.haproxy().writeConfig("global\n    no-such-directive\n");
+            await("the sidecar refuses the config").atMost(Duration.ofSeconds(10))
+                    .until(() -> bed.haproxy().reloadLog().contains("is invalid"));
+
+            assertThat(Traffic.sequential(bed.frontend(), 300)).allMatch(HttpConnection.Response::ok);
+            assertThat(bed.haproxy().workerPids()).isEqualTo(workers);
+        }
+    }
+
+    private static void awaitFullWeight(DataPlaneBed bed) {
+        await("slow start over").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> bed.haproxy().fullWeight(256));
+    }
+
+    /** Lets the load run until it has completed {@code more} requests from now. */
+    static void awaitMore(Traffic.Load load, long more) {
+        long target = load.completed() + more;
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(10)).until(() -> load.completed() >= target);
+    }
+
+    static List<Sample> between(List<Sample> samples, long fromNanos, long toNanos) {
+        return samples.stream().filter(s -> s.endNanos() >= fromNanos && s.endNanos() < toNanos).toList();
+    }
+
+    private static double shareOf(ShopBackend backend, List<Sample> samples) {
+        assertThat(samples).isNotEmpty();
+        return (double) samples.stream().filter(s -> s.server().equals(backend.name())).count() / samples.size();
+    }
+}
