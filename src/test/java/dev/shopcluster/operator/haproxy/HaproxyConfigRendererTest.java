@@ -1,0 +1,144 @@
+package dev.shopcluster.operator.haproxy;
+
+import static dev.shopcluster.operator.ShopFixtures.activeStandby;
+import static dev.shopcluster.operator.ShopFixtures.shop;
+import static dev.shopcluster.operator.ShopFixtures.withPools;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shopcluster.operator.api.HashOn;
+import dev.shopcluster.operator.api.PoolSpec;
+import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.api.StrategyType;
+import dev.shopcluster.operator.resources.ShopTopology;
+import dev.shopcluster.operator.resources.SlotPlan;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The rendered config's directives, per strategy and HA mode, without running HAProxy. */
+class HaproxyConfigRendererTest {
+
+    static final HaproxyEnvironment POD = HaproxyEnvironment.pod("cluster.local");
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            RoundRobin        | balance roundrobin
+            Random            | balance random
+            WeightedRandom    | balance random
+            LeastConnections  | balance leastconn
+            PowerOfTwoChoices | balance random(2)
+            IPHash            | balance source
+            """)
+    void eachStrategyHasItsBalanceDirective(StrategyType strategy, String directive) {
+        ShopCluster shop = shop("web");
+        shop.getSpec().getStrategy().setType(strategy);
+
+        assertThat(backend(render(shop, null))).contains(directive);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            SourceIP | balance source
+            URI      | balance uri
+            Header   | balance hdr(X-Session-Id)
+            Cookie   | balance hash req.cook(X-Session-Id)
+            """)
+    void consistentHashHashesTheChosenKeyOnAConsistentRing(HashOn hashOn, String directive) {
+        ShopCluster shop = shop("web");
+        shop.getSpec().getStrategy().setType(StrategyType.ConsistentHash);
+        shop.getSpec().getStrategy().setHashOn(hashOn);
+        shop.getSpec().getStrategy().setHashKey(hashOn == HashOn.Header || hashOn == HashOn.Cookie ? "X-Session-Id" : null);
+        shop.getSpec().getStrategy().setBoundedLoadPercent(150);
+
+        assertThat(backend(render(shop, null))).contains(directive, "hash-type consistent", "hash-balance-factor 150");
+    }
+
+    @Test
+    void poolWeightsKeepTheirRatioAtTheHighestWeights() {
+        ShopCluster shop = withPools("web", new PoolSpec("light", 2, 1), new PoolSpec("heavy", 3, 3));
+        shop.getSpec().getStrategy().setType(StrategyType.WeightedRandom);
+
+        assertThat(backend(render(shop, null))).contains(
+                "server-template light- 6 web-light.shop.svc.cluster.local:8080 weight 85",
+                "server-template heavy- 7 web-heavy.shop.svc.cluster.local:8080 weight 255");
+    }
+
+    @Test
+    void activeStandbyMarksOnlyTheStandbySlotAsBackup() {
+        List<String> backend = backend(render(activeStandby("pay"), new SlotPlan(Slot.B, 1, 3)));
+
+        assertThat(backend).contains("server-template a- 5 pay-a.shop.svc.cluster.local:8080 weight 256 backup",
+                "server-template b- 7 pay-b.shop.svc.cluster.local:8080 weight 256", "option allbackups");
+        assertThat(backend.stream().filter(line -> line.endsWith(" backup"))).hasSize(1);
+    }
+
+    @Test
+    void serversAreFoundByDnsWithActiveHealthChecksRetriesAndSlowStart() {
+        ShopCluster shop = shop("web");
+        shop.getSpec().getHealthCheck().setPath("/ready");
+
+        String config = render(shop, null);
+
+        assertThat(backend(config)).contains("option httpchk",
+                "http-check send meth GET uri /ready ver HTTP/1.1 hdr Host shop",
+                "default-server check inter 1000ms fall 2 rise 2 slowstart 10s observe layer4 error-limit 1 "
+                        + "on-error mark-down resolvers kubernetes resolve-prefer ipv4 init-addr last,none");
+        assertThat(config).contains("parse-resolv-conf", "option redispatch 1", "retries 3",
+                "retry-on conn-failure empty-response response-timeout", "option forwardfor",
+                "monitor-uri /healthz", "http-request use-service prometheus-exporter if { path /metrics }",
+                "bind :8080", "bind :8405", "server-state-file /var/run/haproxy/servers.state");
+    }
+
+    @Test
+    void aTestBedGetsItsOwnNameserversAndBinds() {
+        HaproxyEnvironment loopback = new HaproxyEnvironment("cluster.local",
+                List.of(new InetSocketAddress("127.0.0.1", 5353)), "127.0.0.1", 18080, 18405, "/tmp/bed");
+
+        String config = HaproxyConfigRenderer.render(shop("web"), ShopTopology.groups(shop("web"), null), loopback);
+
+        assertThat(config).contains("nameserver dns1 127.0.0.1:5353", "bind 127.0.0.1:18080", "bind 127.0.0.1:18405")
+                .doesNotContain("parse-resolv-conf");
+    }
+
+    @Test
+    void slowStartZeroLeavesItOut() {
+        ShopCluster shop = shop("web");
+        shop.getSpec().getBalancer().setSlowStartSeconds(0);
+
+        assertThat(render(shop, null)).doesNotContain("slowstart");
+    }
+
+    @Test
+    void theSameShopRendersTheSameText() {
+        assertThat(render(shop("web"), null)).isEqualTo(render(shop("web"), null));
+    }
+
+    @Test
+    void valuesTheCrdRefusesAreRefusedAgain() {
+        ShopCluster header = shop("web");
+        header.getSpec().getStrategy().setType(StrategyType.ConsistentHash);
+        header.getSpec().getStrategy().setHashOn(HashOn.Header);
+        header.getSpec().getStrategy().setHashKey("X-Id)\n    server evil 10.0.0.1:80");
+        ShopCluster path = shop("web");
+        path.getSpec().getHealthCheck().setPath("/ok ver HTTP/1.0");
+
+        assertThatThrownBy(() -> render(header, null)).isInstanceOf(InvalidBalancerInputException.class)
+                .hasMessageContaining("spec.strategy.hashKey");
+        assertThatThrownBy(() -> render(path, null)).isInstanceOf(InvalidBalancerInputException.class)
+                .hasMessageContaining("spec.healthCheck.path");
+    }
+
+    private static String render(ShopCluster shop, SlotPlan plan) {
+        return HaproxyConfigRenderer.render(shop, ShopTopology.groups(shop, plan), POD);
+    }
+
+    /** The directives of the shop backend, stripped. */
+    private static List<String> backend(String config) {
+        String section = config.substring(config.indexOf("backend " + HaproxyConfigRenderer.BACKEND));
+        return section.lines().skip(1).map(String::strip).toList();
+    }
+}
