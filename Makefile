@@ -125,6 +125,10 @@ run: kube-binaries build ## Demo: operator + examples against the current cluste
 
 # --- Benchmarks -----------------------------------------------------------------------------------
 
+.PHONY: bench-dataplane
+bench-dataplane: tools ## Data-plane figures: share per strategy, standby takeover gap and failed requests, HAProxy vs direct throughput
+	$(MVN) verify -Dit.test='DataPlaneBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false | sed -n '/^==== /,/^====$$/p'
+
 .PHONY: bench
 bench: kube-binaries ## Control-plane figures: first reconcile, create latency, no-op writes, RSS, promotion latency
 	$(MVN) verify -Dit.test='OperatorBenchmark,PromotionBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \

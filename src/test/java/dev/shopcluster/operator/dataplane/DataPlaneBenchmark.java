@@ -1,0 +1,129 @@
+package dev.shopcluster.operator.dataplane;
+
+import static dev.shopcluster.operator.ShopFixtures.activeStandby;
+import static dev.shopcluster.operator.ShopFixtures.shop;
+import static dev.shopcluster.operator.ShopFixtures.withPools;
+import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.consistentHash;
+import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.fast;
+import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.headers;
+import static dev.shopcluster.operator.dataplane.FailoverAndReloadIT.PRIMARY_A;
+import static dev.shopcluster.operator.dataplane.FailoverAndReloadIT.awaitMore;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shopcluster.operator.api.HashOn;
+import dev.shopcluster.operator.api.PoolSpec;
+import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.api.StrategyType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Data-plane figures, run by `make bench-dataplane`: where each strategy sends 10,000 requests, how long
+ * the standby takes over when every primary dies (and how many requests fail), and HAProxy's throughput
+ * against going straight to the backends, in the same run, on loopback.
+ */
+class DataPlaneBenchmark {
+
+    static final int REQUESTS = 10_000;
+    static final int FAILOVERS = Integer.getInteger("bench.failovers", 5);
+    static final int CONNECTIONS = 8;
+    static final Duration THROUGHPUT_RUN = Duration.ofSeconds(Integer.getInteger("bench.seconds", 5));
+
+    @Test
+    void dataPlaneFigures() throws Exception {
+        StringBuilder report = new StringBuilder();
+        report.append("==== Data-plane benchmark: haproxy %s, dnsmasq, JDK HTTP backends on loopback, %d cores%n"
+                .formatted(haproxyVersion(), Runtime.getRuntime().availableProcessors()));
+        report.append("-- share of %,d requests per server (strategy: server share ...)%n".formatted(REQUESTS));
+        distribution(report, "RoundRobin", fast(shop("rr"), StrategyType.RoundRobin), i -> Map.of());
+        distribution(report, "Random", fast(shop("random"), StrategyType.Random), i -> Map.of());
+        distribution(report, "WeightedRandom 1:3", fast(withPools("weighted", new PoolSpec("light", 1, 1),
+                new PoolSpec("heavy", 1, 3)), StrategyType.WeightedRandom), i -> Map.of());
+        distribution(report, "LeastConnections", fast(shop("leastconn"), StrategyType.LeastConnections), i -> Map.of());
+        distribution(report, "PowerOfTwoChoices", fast(shop("p2c"), StrategyType.PowerOfTwoChoices), i -> Map.of());
+        distribution(report, "ConsistentHash Header, 10,000 keys", consistentHash("chash", HashOn.Header),
+                i -> headers(HashOn.Header, "session-" + i));
+        distribution(report, "IPHash, one source address", fast(shop("iphash"), StrategyType.IPHash), i -> Map.of());
+
+        List<StandbyTakeover> takeovers = new ArrayList<>();
+        for (int i = 0; i < FAILOVERS; i++) {
+            try (DataPlaneBed bed = new DataPlaneBed(fast(activeStandby("pay"), StrategyType.RoundRobin), PRIMARY_A)) {
+                Traffic.Load load = new Traffic.Load(bed.frontend(), FailoverAndReloadIT.CLIENTS, Map.of());
+                awaitMore(load, 1_000);
+                takeovers.add(StandbyTakeover.kill(bed, load));
+            }
+        }
+        List<Long> gaps = takeovers.stream().map(t -> t.gap().toMillis()).sorted().toList();
+        report.append("-- ActiveStandby, all 3 primaries killed under load (%d clients), %d runs%n"
+                .formatted(FailoverAndReloadIT.CLIENTS, FAILOVERS));
+        report.append("   standby's first answer after the kill: median %d ms, max %d ms%n"
+                .formatted(gaps.get(gaps.size() / 2), gaps.get(gaps.size() - 1)));
+        report.append("   failed requests: %d of %,d%n".formatted(takeovers.stream().mapToLong(StandbyTakeover::failed).sum(),
+                takeovers.stream().mapToLong(StandbyTakeover::requests).sum()));
+
+        try (DataPlaneBed bed = new DataPlaneBed(fast(shop("throughput"), StrategyType.RoundRobin), null)) {
+            List<InetSocketAddress> direct = bed.allBackends().stream().map(bed::direct).toList();
+            double directRate = throughput(i -> direct.get(i % direct.size()));
+            double haproxyRate = throughput(i -> bed.frontend());
+            report.append("-- throughput, %d keep-alive connections for %d s each, 3 backends%n"
+                    .formatted(CONNECTIONS, THROUGHPUT_RUN.toSeconds()));
+            report.append("   direct to the backends: %,.0f req/s; through HAProxy: %,.0f req/s; ratio %.2f%n"
+                    .formatted(directRate, haproxyRate, haproxyRate / directRate));
+        }
+        report.append("====\n");
+        System.out.print(report);
+        assertThat(takeovers).hasSize(FAILOVERS);
+    }
+
+    private static void distribution(StringBuilder report, String label, ShopCluster shop,
+            IntFunction<Map<String, String>> headers) throws IOException {
+        try (DataPlaneBed bed = new DataPlaneBed(shop, null)) {
+            Map<String, Long> perServer = Traffic.perServer(Traffic.sequential(bed.frontend(), REQUESTS, i -> "/", headers));
+            report.append("   %-36s %s%n".formatted(label, perServer.entrySet().stream()
+                    .map(e -> "%s %.1f%%".formatted(e.getKey(), 100.0 * e.getValue() / REQUESTS))
+                    .collect(Collectors.joining("  "))));
+        }
+    }
+
+    /** Requests per second over {@link #CONNECTIONS} keep-alive connections, connection i to {@code target(i)}. */
+    private static double throughput(IntFunction<InetSocketAddress> target) throws InterruptedException {
+        AtomicLong completed = new AtomicLong();
+        long end = System.nanoTime() + THROUGHPUT_RUN.toNanos();
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < CONNECTIONS; i++) {
+            InetSocketAddress address = target.apply(i);
+            Thread client = new Thread(() -> {
+                try (HttpConnection connection = new HttpConnection(address, null)) {
+                    while (System.nanoTime() < end && connection.open()) {
+                        if (connection.send("/", Map.of(), true).ok()) {
+                            completed.incrementAndGet();
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            client.start();
+            clients.add(client);
+        }
+        for (Thread client : clients) {
+            client.join();
+        }
+        return completed.get() / (THROUGHPUT_RUN.toNanos() / 1e9);
+    }
+
+    private static String haproxyVersion() throws IOException {
+        Process version = new ProcessBuilder(Tools.binary("haproxy"), "-v").redirectErrorStream(true).start();
+        return new String(version.getInputStream().readAllBytes()).lines().findFirst().orElse("?")
+                .replaceAll("^HAProxy version (\\S+).*", "$1");
+    }
+}
