@@ -85,7 +85,7 @@ public final class HaproxyConfigRenderer {
                     # Retry on another server each time, so a dead server costs a retry, not a failed request.
                     option redispatch 1
                     retries %4$d
-                    retry-on conn-failure empty-response response-timeout
+                    retry-on conn-failure empty-response junk-response response-timeout
                     timeout connect 2s
                     timeout client 30s
                     timeout server 30s

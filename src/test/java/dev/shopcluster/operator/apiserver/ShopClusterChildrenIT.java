@@ -81,7 +81,7 @@ class ShopClusterChildrenIT {
             assertThat(get(Deployment.class, "pools-large").getSpec().getReplicas()).isEqualTo(4);
             assertThat(get(Deployment.class, "pools-small").getSpec().getReplicas()).isEqualTo(2);
             assertThat(get(ConfigMap.class, "pools-balancer").getData().get("haproxy.cfg"))
-                    .contains("balance random\n").contains("weight 3").contains("weight 1");
+                    .contains("balance random\n").contains("weight 255").contains("weight 85");
         });
 
         TestShops.patchSpec(client, namespace, "pools", "{\"pools\": [{\"name\": \"large\", \"replicas\": 4, \"weight\": 3}]}");
@@ -103,7 +103,7 @@ class ShopClusterChildrenIT {
             assertThat(get(Deployment.class, "ha-b").getMetadata().getLabels()).containsEntry(ShopLabels.ROLE, "standby");
             assertThat(get(Service.class, "ha-primary").getSpec().getSelector()).containsEntry(ShopLabels.GROUP, "a");
             assertThat(get(ConfigMap.class, "ha-balancer").getData().get("haproxy.cfg"))
-                    .containsPattern("server-template a- .* weight 1\n")
+                    .containsPattern("server-template a- .* weight 256\n")
                     .containsPattern("server-template b- .* backup\n");
             ShopCluster shop = client.resources(ShopCluster.class).inNamespace(namespace).withName("ha").get();
             assertThat(shop.getStatus().getCurrentPrimary()).isEqualTo(Slot.A);

@@ -67,8 +67,10 @@ class DataPlaneBenchmark {
                 .formatted(FailoverAndReloadIT.CLIENTS, FAILOVERS));
         report.append("   standby's first answer after the kill: median %d ms, max %d ms%n"
                 .formatted(gaps.get(gaps.size() / 2), gaps.get(gaps.size() - 1)));
-        report.append("   failed requests: %d of %,d%n".formatted(takeovers.stream().mapToLong(StandbyTakeover::failed).sum(),
-                takeovers.stream().mapToLong(StandbyTakeover::requests).sum()));
+        report.append("   failed requests sent after the kill: %d; in flight at the kill and cut off: %d; of %,d%n"
+                .formatted(takeovers.stream().mapToLong(StandbyTakeover::failed).sum(),
+                        takeovers.stream().mapToLong(StandbyTakeover::cutOff).sum(),
+                        takeovers.stream().mapToLong(StandbyTakeover::requests).sum()));
 
         try (DataPlaneBed bed = new DataPlaneBed(fast(shop("throughput"), StrategyType.RoundRobin), null)) {
             List<InetSocketAddress> direct = bed.allBackends().stream().map(bed::direct).toList();

@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
 /** Real HTTP traffic through the balancer, and what became of it. */
 final class Traffic {
 
-    /** One request's outcome: when it ended, its status (0: no response at all) and who answered. */
-    record Sample(long endNanos, int status, String server) {
+    /** One request's outcome: when it started and ended, its status (0: no response at all) and who answered. */
+    record Sample(long startNanos, long endNanos, int status, String server) {
         boolean ok() {
             return status == 200;
         }
@@ -100,11 +100,12 @@ final class Traffic {
         }
 
         private static Sample request(InetSocketAddress target, Map<String, String> headers) {
+            long start = System.nanoTime();
             try {
                 Response response = HttpConnection.get(target, "/", headers);
-                return new Sample(System.nanoTime(), response.status(), response.body());
+                return new Sample(start, System.nanoTime(), response.status(), response.body());
             } catch (IOException e) {
-                return new Sample(System.nanoTime(), 0, e.toString());
+                return new Sample(start, System.nanoTime(), 0, e.toString());
             }
         }
 

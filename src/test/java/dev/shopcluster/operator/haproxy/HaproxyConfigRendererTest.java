@@ -88,7 +88,7 @@ class HaproxyConfigRendererTest {
                 "default-server check inter 1000ms fall 2 rise 2 slowstart 10s observe layer4 error-limit 1 "
                         + "on-error mark-down resolvers kubernetes resolve-prefer ipv4 init-addr last,none");
         assertThat(config).contains("parse-resolv-conf", "option redispatch 1", "retries 3",
-                "retry-on conn-failure empty-response response-timeout", "option forwardfor",
+                "retry-on conn-failure empty-response junk-response response-timeout", "option forwardfor",
                 "monitor-uri /healthz", "http-request use-service prometheus-exporter if { path /metrics }",
                 "bind :8080", "bind :8405", "server-state-file /var/run/haproxy/servers.state");
     }
