@@ -12,11 +12,22 @@ NAMESPACE=shop-demo
 OPERATOR_PID=""
 SIMULATED=""
 
+# SIGTERM first; the operator may take a while to let go of its watches, so not forever.
+stop_operator() {
+  kill "$OPERATOR_PID" 2>/dev/null || return 0
+  for _ in $(seq 1 20); do
+    kill -0 "$OPERATOR_PID" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  echo "(the operator did not stop within 10 s of SIGTERM: killing it)"
+  kill -9 "$OPERATOR_PID" 2>/dev/null || true
+}
+
 cleanup() {
   if [ -z "$SIMULATED" ]; then
     kubectl delete namespace "$NAMESPACE" --ignore-not-found --wait=false >/dev/null 2>&1 || true
   fi
-  [ -n "$OPERATOR_PID" ] && kill "$OPERATOR_PID" 2>/dev/null && wait "$OPERATOR_PID" 2>/dev/null || true
+  [ -n "$OPERATOR_PID" ] && stop_operator
   [ -n "$SIMULATED" ] && hack/local-cluster.sh stop || true
   rm -rf "$WORK"
 }
