@@ -46,8 +46,8 @@ class DataPlaneBenchmark {
         report.append("-- share of %,d requests per server (strategy: server share ...)%n".formatted(REQUESTS));
         distribution(report, "RoundRobin", fast(shop("rr"), StrategyType.RoundRobin), i -> Map.of());
         distribution(report, "Random", fast(shop("random"), StrategyType.Random), i -> Map.of());
-        distribution(report, "WeightedRandom 1:3", fast(withPools("weighted", new PoolSpec("light", 1, 1),
-                new PoolSpec("heavy", 1, 3)), StrategyType.WeightedRandom), i -> Map.of());
+        distribution(report, "WeightedRandom, pools 1:3", fast(withPools("weighted", new PoolSpec("light", 2, 1),
+                new PoolSpec("heavy", 2, 3)), StrategyType.WeightedRandom), i -> Map.of());
         distribution(report, "LeastConnections", fast(shop("leastconn"), StrategyType.LeastConnections), i -> Map.of());
         distribution(report, "PowerOfTwoChoices", fast(shop("p2c"), StrategyType.PowerOfTwoChoices), i -> Map.of());
         distribution(report, "ConsistentHash Header, 10,000 keys", consistentHash("chash", HashOn.Header),
@@ -74,12 +74,16 @@ class DataPlaneBenchmark {
 
         try (DataPlaneBed bed = new DataPlaneBed(fast(shop("throughput"), StrategyType.RoundRobin), null)) {
             List<InetSocketAddress> direct = bed.allBackends().stream().map(bed::direct).toList();
-            double directRate = throughput(i -> direct.get(i % direct.size()));
-            double haproxyRate = throughput(i -> bed.frontend());
             report.append("-- throughput, %d keep-alive connections for %d s each, 3 backends%n"
                     .formatted(CONNECTIONS, THROUGHPUT_RUN.toSeconds()));
-            report.append("   direct to the backends: %,.0f req/s; through HAProxy: %,.0f req/s; ratio %.2f%n"
-                    .formatted(directRate, haproxyRate, haproxyRate / directRate));
+            // 0 ms: CPU-bound backends, so HAProxy competes with them and the client for the same cores.
+            for (long serviceMillis : new long[] {0, 1}) {
+                bed.allBackends().forEach(backend -> backend.delay(serviceMillis));
+                double directRate = throughput(i -> direct.get(i % direct.size()));
+                double haproxyRate = throughput(i -> bed.frontend());
+                report.append("   backends answering in %d ms: direct %,.0f req/s; through HAProxy %,.0f req/s; ratio %.2f%n"
+                        .formatted(serviceMillis, directRate, haproxyRate, haproxyRate / directRate));
+            }
         }
         report.append("====\n");
         System.out.print(report);
