@@ -1,5 +1,7 @@
 package dev.shopcluster.operator.dataplane;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
 import dev.shopcluster.operator.haproxy.HaproxyEnvironment;
 import dev.shopcluster.operator.resources.BalancerDeployment;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -78,6 +81,9 @@ final class HaproxyProcess implements AutoCloseable {
                 "RELOAD_INTERVAL_SECONDS", intervalSeconds,
                 "PATH", Path.of(Tools.binary("haproxy")).getParent() + ":" + System.getenv("PATH")));
         reloadSidecar = builder.start();
+        // Its first fingerprint is the config it considers loaded: changes before that would go unseen.
+        await("the reload sidecar watches the config").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20)).until(() -> reloadLog().startsWith("watching"));
     }
 
     String reloadLog() throws IOException {
