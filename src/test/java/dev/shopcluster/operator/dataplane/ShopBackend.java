@@ -36,6 +36,7 @@ final class ShopBackend implements AutoCloseable {
     private final AtomicLong served = new AtomicLong();
     private volatile boolean healthy = true;
     private volatile long delayMillis;
+    private volatile String forwardedFor;
     private HttpServer server;
 
     ShopBackend(String name, InetSocketAddress address, String healthPath) {
@@ -87,6 +88,11 @@ final class ShopBackend implements AutoCloseable {
         return peakInFlight.get();
     }
 
+    /** The X-Forwarded-For header of the last request served. */
+    String forwardedFor() {
+        return forwardedFor;
+    }
+
     void resetCounters() {
         served.set(0);
         peakInFlight.set(0);
@@ -104,6 +110,7 @@ final class ShopBackend implements AutoCloseable {
                 if (delayMillis > 0) {
                     Thread.sleep(delayMillis); // the slow shop being simulated, not a test wait
                 }
+                forwardedFor = exchange.getRequestHeaders().getFirst("X-Forwarded-For");
                 served.incrementAndGet();
             } finally {
                 // Before answering: once HAProxy has the answer it may send this server the next request.

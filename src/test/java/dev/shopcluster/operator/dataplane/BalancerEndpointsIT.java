@@ -1,0 +1,34 @@
+package dev.shopcluster.operator.dataplane;
+
+import static dev.shopcluster.operator.ShopFixtures.shop;
+import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.fast;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shopcluster.operator.api.StrategyType;
+import dev.shopcluster.operator.dataplane.HttpConnection.Response;
+import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the balancer offers besides balancing: the client's address, its own health, its metrics. */
+class BalancerEndpointsIT {
+
+    @Test
+    void shopsSeeTheClientAddressAndTheBalancerServesHealthAndMetricsOnItsOwnPort() throws Exception {
+        try (DataPlaneBed bed = new DataPlaneBed(fast(shop("endpoints"), StrategyType.RoundRobin), null)) {
+            Response shopAnswer = HttpConnection.get(bed.frontend(), "/", Map.of());
+            ShopBackend answered = bed.allBackends().stream().filter(b -> b.name().equals(shopAnswer.body()))
+                    .findFirst().orElseThrow();
+            Response health = HttpConnection.get(bed.haproxy().monitor(), HaproxyConfigRenderer.HEALTH_PATH, Map.of());
+            Response metrics = HttpConnection.get(bed.haproxy().monitor(), HaproxyConfigRenderer.METRICS_PATH, Map.of());
+            Response metricsOnTrafficPort = HttpConnection.get(bed.frontend(), HaproxyConfigRenderer.METRICS_PATH, Map.of());
+
+            assertThat(answered.forwardedFor()).isEqualTo("127.0.0.1");
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(metrics.status()).isEqualTo(200);
+            assertThat(metrics.body()).contains("haproxy_backend_active_servers{proxy=\"shop\"} 3");
+            assertThat(metricsOnTrafficPort.body()).as("the traffic port passes /metrics to the shop")
+                    .doesNotContain("haproxy_");
+        }
+    }
+}
