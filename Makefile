@@ -120,7 +120,7 @@ $(JRE_BASE): hack/image/jre-base.sh
 	$(SUDO) hack/image/jre-base.sh $@
 
 .PHONY: run
-run: kube-binaries build ## Demo: operator + examples against the current cluster, or a local API server it starts
+run: kube-binaries build ## Demo: operator + examples against the current cluster, or a simulated cluster it starts (failover shown)
 	KUBE_BIN_DIR=$(KUBE_BIN_DIR) hack/run.sh
 
 # --- Benchmarks -----------------------------------------------------------------------------------

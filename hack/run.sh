@@ -12,7 +12,7 @@ NAMESPACE=shop-demo
 OPERATOR_PID=""
 SIMULATED=""
 
-# SIGTERM first; the operator may take a while to let go of its watches, so not forever.
+# SIGTERM first (the operator stops in well under a second); a safety net, not the expected path.
 stop_operator() {
   kill "$OPERATOR_PID" 2>/dev/null || return 0
   for _ in $(seq 1 20); do

@@ -52,9 +52,7 @@ final class BalanceAlgorithm {
     private static String key(StrategySpec strategy) {
         String key = HaproxyConfigRenderer.check(HaproxyConfigRenderer.tokenPattern(), strategy.getHashKey(),
                 "spec.strategy.hashKey");
-        if (key.length() > MAX_KEY_LENGTH) {
-            throw new InvalidBalancerInputException("spec.strategy.hashKey is longer than " + MAX_KEY_LENGTH);
-        }
+        HaproxyConfigRenderer.range(key.length(), 1, MAX_KEY_LENGTH, "spec.strategy.hashKey length");
         return key;
     }
 }

@@ -188,7 +188,7 @@ public final class HaproxyConfigRenderer {
         return value;
     }
 
-    private static void range(int value, int min, int max, String what) {
+    static void range(int value, int min, int max, String what) {
         if (value < min || value > max) {
             throw new InvalidBalancerInputException(what + " " + value + " is outside " + min + ".." + max);
         }

@@ -35,7 +35,7 @@ public final class BalancerDeployment {
     /** The official image's haproxy user. */
     static final long HAPROXY_UID = 99;
     static final String CONFIG_FILE = CONFIG_DIR + "/" + BalancerConfigMap.CONFIG_KEY;
-    static final String PID_FILE = HaproxyEnvironment.POD_RUNTIME_DIR + "/haproxy.pid";
+    static final String PID_FILE = runtimeFile("haproxy.pid");
     private static final String RELOAD_SCRIPT = readReloadScript();
 
     private BalancerDeployment() {
@@ -126,10 +126,9 @@ public final class BalancerDeployment {
                 .withCommand("/bin/sh", "-c", RELOAD_SCRIPT)
                 .addNewEnv().withName("HAPROXY_CONFIG").withValue(CONFIG_FILE).endEnv()
                 .addNewEnv().withName("HAPROXY_PIDFILE").withValue(PID_FILE).endEnv()
-                .addNewEnv().withName("HAPROXY_SOCKET")
-                    .withValue(HaproxyEnvironment.POD_RUNTIME_DIR + "/" + HaproxyConfigRenderer.ADMIN_SOCKET).endEnv()
-                .addNewEnv().withName("HAPROXY_STATE_FILE")
-                    .withValue(HaproxyEnvironment.POD_RUNTIME_DIR + "/" + HaproxyConfigRenderer.SERVER_STATE_FILE).endEnv()
+                .addNewEnv().withName("HAPROXY_SOCKET").withValue(runtimeFile(HaproxyConfigRenderer.ADMIN_SOCKET)).endEnv()
+                .addNewEnv().withName("HAPROXY_STATE_FILE").withValue(runtimeFile(HaproxyConfigRenderer.SERVER_STATE_FILE))
+                    .endEnv()
                 .withNewResources()
                     .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("16Mi")))
                     .withLimits(Map.of("memory", new Quantity("64Mi")))
@@ -139,6 +138,11 @@ public final class BalancerDeployment {
                 .addNewVolumeMount().withName("runtime").withMountPath(HaproxyEnvironment.POD_RUNTIME_DIR)
                     .endVolumeMount()
                 .build();
+    }
+
+    /** A file in the emptyDir HAProxy and the sidecar share. */
+    private static String runtimeFile(String name) {
+        return HaproxyEnvironment.POD_RUNTIME_DIR + "/" + name;
     }
 
     private static SecurityContext restrictedContainer() {

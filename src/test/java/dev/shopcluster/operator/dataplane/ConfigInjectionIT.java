@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +65,10 @@ class ConfigInjectionIT {
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         Map<Case, String> failures = new ConcurrentHashMap<>();
+        Map<Field, String> knownGood = new EnumMap<>(Field.class);
+        for (Field field : Field.values()) {
+            knownGood.put(field, render(field, field.placeholder));
+        }
         // haproxy -c takes ~100 ms, mostly OpenSSL start-up: check the accepted configs a few at a time.
         ForkJoinPool checkers = new ForkJoinPool(4);
         try {
@@ -76,7 +81,7 @@ class ConfigInjectionIT {
                     return;
                 }
                 accepted.incrementAndGet();
-                String structure = structureProblem(config, render(c.field(), c.field().placeholder), c);
+                String structure = structureProblem(config, knownGood.get(c.field()), c);
                 String problem = structure != null ? structure : haproxyProblem(dir, config);
                 if (problem != null) {
                     failures.put(c, problem);

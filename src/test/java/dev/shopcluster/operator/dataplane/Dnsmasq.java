@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ final class Dnsmasq implements AutoCloseable {
         hostsFile = dir.resolve("hosts");
         Files.writeString(hostsFile, "");
         address = new InetSocketAddress(InetAddress.getLoopbackAddress(), freeUdpAndTcpPort());
-        List<String> command = new java.util.ArrayList<>(List.of(Tools.binary("dnsmasq"),
+        List<String> command = new ArrayList<>(List.of(Tools.binary("dnsmasq"),
                 "--keep-in-foreground", "--no-resolv", "--no-hosts", "--addn-hosts=" + hostsFile,
                 "--listen-address=" + address.getAddress().getHostAddress(), "--bind-interfaces",
                 "--port=" + address.getPort(), "--pid-file=", "--cache-size=0", "--log-facility=" + dir.resolve("dnsmasq.log")));

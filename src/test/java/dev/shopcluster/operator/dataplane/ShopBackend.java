@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,11 +28,9 @@ final class ShopBackend implements AutoCloseable {
     private final String name;
     private final InetSocketAddress address;
     private final String healthPath;
-    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "backend");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService workers = Executors.newCachedThreadPool(ShopBackend::daemon);
+    /** Answers slow requests when due, without holding a thread per request. */
+    private final ScheduledExecutorService answers = Executors.newSingleThreadScheduledExecutor(ShopBackend::daemon);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final AtomicLong served = new AtomicLong();
@@ -93,32 +93,32 @@ final class ShopBackend implements AutoCloseable {
         return forwardedFor;
     }
 
-    void resetCounters() {
-        served.set(0);
-        peakInFlight.set(0);
+    private void handle(HttpExchange exchange) throws IOException {
+        try (InputStream body = exchange.getRequestBody()) {
+            body.readAllBytes();
+        }
+        if (exchange.getRequestURI().getPath().equals(healthPath)) {
+            respond(exchange, healthy ? 200 : 503, healthy ? "ok" : "unhealthy");
+            return;
+        }
+        peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        long delay = delayMillis;
+        if (delay > 0) {
+            answers.schedule(() -> serve(exchange), delay, TimeUnit.MILLISECONDS); // the slow shop's service time
+        } else {
+            serve(exchange);
+        }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream body = exchange.getRequestBody()) {
-            body.readAllBytes();
-            if (exchange.getRequestURI().getPath().equals(healthPath)) {
-                respond(exchange, healthy ? 200 : 503, healthy ? "ok" : "unhealthy");
-                return;
-            }
-            peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            try {
-                if (delayMillis > 0) {
-                    Thread.sleep(delayMillis); // the slow shop being simulated, not a test wait
-                }
-                forwardedFor = exchange.getRequestHeaders().getFirst("X-Forwarded-For");
-                served.incrementAndGet();
-            } finally {
-                // Before answering: once HAProxy has the answer it may send this server the next request.
-                inFlight.decrementAndGet();
-            }
+    private void serve(HttpExchange exchange) {
+        forwardedFor = exchange.getRequestHeaders().getFirst("X-Forwarded-For");
+        served.incrementAndGet();
+        // Before answering: once HAProxy has the answer it may send this server the next request.
+        inFlight.decrementAndGet();
+        try {
             respond(exchange, 200, name);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            exchange.close(); // the client (HAProxy) or this backend went away meanwhile
         }
     }
 
@@ -126,14 +126,21 @@ final class ShopBackend implements AutoCloseable {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain");
         exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
+        try (exchange; OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    private static Thread daemon(Runnable runnable) {
+        Thread thread = new Thread(runnable, "backend");
+        thread.setDaemon(true);
+        return thread;
     }
 
     @Override
     public void close() {
         kill();
+        answers.shutdownNow();
         workers.shutdownNow();
     }
 }

@@ -61,7 +61,7 @@ final class Traffic {
 
     /** Requests per answering server, in name order. */
     static Map<String, Long> perServer(List<Response> responses) {
-        return responses.stream().collect(Collectors.groupingBy(Response::body, TreeMap::new, Collectors.counting()));
+        return perServer(responses, Response::body);
     }
 
     static <T> Map<String, Long> perServer(List<T> samples, Function<T, String> server) {
