@@ -32,7 +32,8 @@ KUBE_BINARIES := $(KUBE_BIN_DIR)/kube-apiserver $(KUBE_BIN_DIR)/kubectl $(KUBE_B
 .PHONY: kube-binaries
 kube-binaries: $(KUBE_BINARIES) ## Build kube-apiserver, etcd, kubectl, controller-manager, scheduler, kwok, helm (cached)
 
-$(KUBE_BIN_DIR)/kube-apiserver $(KUBE_BIN_DIR)/kubectl $(KUBE_BIN_DIR)/kube-controller-manager $(KUBE_BIN_DIR)/kube-scheduler: hack/kube-binaries/kubernetes/go.mod
+$(KUBE_BIN_DIR)/kube-apiserver $(KUBE_BIN_DIR)/kubectl $(KUBE_BIN_DIR)/kube-controller-manager $(KUBE_BIN_DIR)/kube-scheduler \
+  $(KUBE_BIN_DIR)/kubelet $(KUBE_BIN_DIR)/kube-proxy: hack/kube-binaries/kubernetes/go.mod
 	@mkdir -p $(KUBE_BIN_DIR)
 	cd hack/kube-binaries/kubernetes && CGO_ENABLED=0 go build -trimpath -ldflags '$(K8S_LDFLAGS)' \
 	  -o $@.tmp k8s.io/kubernetes/cmd/$(notdir $@) && mv $@.tmp $@
@@ -83,8 +84,8 @@ $(HAPROXY_BINARY):
 # --- Build and test --------------------------------------------------------------------------------
 
 .PHONY: test
-test: tools kube-binaries ## Run every test tier: unit, API server (kube-api-test), data plane (haproxy)
-	$(MVN) verify -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
+test: tools kube-binaries realnode ## Run every test tier: unit, API server, data plane (haproxy), simulated cluster, real node
+	$(MVN) verify -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) $(REALNODE_PROPS)
 
 .PHONY: crds
 crds: ## Regenerate the CRD from the API classes into crds/ and the Helm chart
@@ -112,7 +113,8 @@ IMAGE      ?= shopcluster/shop-operator:$(VERSION)
 # crane and the JRE base image, cached outside target/ (a clean build keeps them).
 IMAGE_TOOLS_DIR ?= $(HOME)/.cache/shop-operator
 CRANE      := $(IMAGE_TOOLS_DIR)/crane
-JRE_BASE   := $(IMAGE_TOOLS_DIR)/jre17-bookworm.tar
+# Keyed by the hash of the scripts that make it, so a fresh clone (new file times) rebuilds nothing.
+JRE_BASE   := $(IMAGE_TOOLS_DIR)/jre17-bookworm-$(shell cat hack/image/jre-base.sh hack/image/docker-archive.sh | sha256sum | cut -c1-12).tar
 
 .PHONY: image
 image: $(CRANE) $(JRE_BASE) ## Build the operator image (Quarkus Jib, no Docker daemon) into target/shop-operator-image.oci.tar
@@ -128,7 +130,7 @@ $(CRANE): hack/image/crane/go.mod
 	cd hack/image/crane && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o $@.tmp \
 	  github.com/google/go-containerregistry/cmd/crane && mv $@.tmp $@
 
-$(JRE_BASE): hack/image/jre-base.sh
+$(JRE_BASE):
 	@command -v debootstrap >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends debootstrap; }
 	$(SUDO) hack/image/jre-base.sh $@

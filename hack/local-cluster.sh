@@ -3,6 +3,9 @@
 # kube-apiserver, kube-controller-manager, kube-scheduler and kwok with three simulated nodes (pods
 # scheduled there become Running and Ready). Writes a kubeconfig to $LOCAL_CLUSTER_DIR/kubeconfig.
 # `start` leaves the processes running; `stop` ends every one of them.
+# The real-node tier (hack/realnode/node.sh) runs the same control plane inside its node's network
+# namespace: LOCAL_CLUSTER_ADDRESS is then the node's address and LOCAL_CLUSTER_NODES=0 leaves the
+# nodes to a real kubelet, whose pods get service-account tokens that verify the API server's cert.
 set -euo pipefail
 
 BIN=${KUBE_BIN_DIR:?KUBE_BIN_DIR must point at the kube binaries}
@@ -15,6 +18,8 @@ CM_PORT=$((PORT_BASE + 3))
 SCHED_PORT=$((PORT_BASE + 4))
 KWOK_PORT=$((PORT_BASE + 5))
 NODES=${LOCAL_CLUSTER_NODES:-3}
+ADDRESS=${LOCAL_CLUSTER_ADDRESS:-127.0.0.1}
+SERVICE_CIDR=10.96.0.0/16
 COMPONENTS="kwok kube-scheduler kube-controller-manager kube-apiserver etcd"
 
 kubectl() { "$BIN/kubectl" --kubeconfig "$DIR/kubeconfig" "$@"; }
@@ -29,6 +34,14 @@ start() {
   stop >/dev/null 2>&1 || true
   rm -rf "$DIR" && mkdir -p "$DIR/certs"
   openssl genrsa -out "$DIR/sa.key" 2048 2>/dev/null
+  # A CA and a serving cert for every name clients use, in-cluster ones (kubernetes.default.svc) too.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj /CN=shop-operator-local-ca \
+    -keyout "$DIR/certs/ca.key" -out "$DIR/certs/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj /CN=kube-apiserver \
+    -keyout "$DIR/certs/apiserver.key" -out "$DIR/certs/apiserver.csr" 2>/dev/null
+  openssl x509 -req -days 7 -in "$DIR/certs/apiserver.csr" -CA "$DIR/certs/ca.crt" -CAkey "$DIR/certs/ca.key" \
+    -CAcreateserial -out "$DIR/certs/apiserver.crt" -extfile <(printf '%s\n' "extendedKeyUsage=serverAuth" \
+    "subjectAltName=IP:127.0.0.1,IP:$ADDRESS,IP:10.96.0.1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local") 2>/dev/null
   token=$(openssl rand -hex 16)
   echo "$token,admin,admin,system:masters" > "$DIR/tokens.csv"
   cat > "$DIR/kubeconfig" <<KUBECONFIG
@@ -36,7 +49,7 @@ apiVersion: v1
 kind: Config
 clusters:
 - name: local
-  cluster: {server: "https://127.0.0.1:$API_PORT", insecure-skip-tls-verify: true}
+  cluster: {server: "https://$ADDRESS:$API_PORT", certificate-authority-data: "$(base64 -w0 "$DIR/certs/ca.crt")"}
 users:
 - name: admin
   user: {token: "$token"}
@@ -51,11 +64,12 @@ KUBECONFIG
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "local=http://127.0.0.1:$ETCD_PEER_PORT"
   launch kube-apiserver "$BIN/kube-apiserver" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" --cert-dir "$DIR/certs" \
-    --token-auth-file "$DIR/tokens.csv" --authorization-mode RBAC \
+    --bind-address "$ADDRESS" --advertise-address "$ADDRESS" --secure-port "$API_PORT" \
+    --tls-cert-file "$DIR/certs/apiserver.crt" --tls-private-key-file "$DIR/certs/apiserver.key" \
+    --token-auth-file "$DIR/tokens.csv" --authorization-mode RBAC --kubelet-preferred-address-types InternalIP \
     --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$DIR/sa.key" \
-    --service-account-signing-key-file "$DIR/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
-    --disable-admission-plugins ServiceAccount
+    --service-account-signing-key-file "$DIR/sa.key" --service-cluster-ip-range "$SERVICE_CIDR" \
+    $([ "$NODES" = 0 ] || echo --disable-admission-plugins ServiceAccount)
   for _ in $(seq 1 120); do
     kubectl get --raw /readyz >/dev/null 2>&1 && break
     sleep 0.5
@@ -66,10 +80,14 @@ KUBECONFIG
     --authentication-kubeconfig "$DIR/kubeconfig" --authorization-kubeconfig "$DIR/kubeconfig" \
     --leader-elect=false --bind-address 127.0.0.1 --secure-port "$CM_PORT" \
     --controllers '*,-serviceaccount-token,-nodeipam' --use-service-account-credentials=false \
-    --service-cluster-ip-range 10.96.0.0/16
+    --service-cluster-ip-range "$SERVICE_CIDR" --root-ca-file "$DIR/certs/ca.crt"
   launch kube-scheduler "$BIN/kube-scheduler" --kubeconfig "$DIR/kubeconfig" \
     --authentication-kubeconfig "$DIR/kubeconfig" --authorization-kubeconfig "$DIR/kubeconfig" \
     --leader-elect=false --bind-address 127.0.0.1 --secure-port "$SCHED_PORT"
+  if [ "$NODES" = 0 ]; then
+    echo "control plane ready at https://$ADDRESS:$API_PORT (kubeconfig: $DIR/kubeconfig)"
+    return
+  fi
   launch kwok "$BIN/kwok" --kubeconfig "$DIR/kubeconfig" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --server-address "127.0.0.1:$KWOK_PORT"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the operator image's base without pulling from any container registry: a Debian bookworm
 # root filesystem with the OpenJDK 17 runtime, installed by debootstrap from Debian's packages, written
-# as a `docker save`-style tarball (one layer) that Jib reads as `tar://` base image.
+# as a `docker save`-style tarball (one layer, hack/image/docker-archive.sh) that Jib reads as `tar://` base image.
 #   usage: jre-base.sh OUTPUT.tar
 set -euo pipefail
 
@@ -16,18 +16,8 @@ debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm "$rootf
 # What a runtime image does not need: package caches and indexes, documentation, locales.
 rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/{doc,man,info,locale}/* \
   "$rootfs"/var/log/* "$rootfs"/tmp/*
-mkdir -p "$work/image"
-tar -C "$rootfs" --sort=name --numeric-owner --mtime=@0 -cf "$work/image/layer.tar" .
-
 java_home=/usr/lib/jvm/java-17-openjdk-amd64
-jq -n --arg diff "sha256:$(sha256sum "$work/image/layer.tar" | cut -d' ' -f1)" --arg java_home "$java_home" '{
-    architecture: "amd64", os: "linux",
-    config: {Env: ["PATH=\($java_home)/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                   "JAVA_HOME=\($java_home)", "LANG=C.UTF-8"]},
-    rootfs: {type: "layers", diff_ids: [$diff]}}' >"$work/image/config.json"
-jq -n '[{Config: "config.json", RepoTags: ["shop-operator-jre:17-bookworm"], Layers: ["layer.tar"]}]' \
-  >"$work/image/manifest.json"
-mkdir -p "$(dirname "$out")"
-tar -C "$work/image" -cf "$out.tmp" manifest.json config.json layer.tar
-mv "$out.tmp" "$out"
+"$(dirname "$0")/docker-archive.sh" "$rootfs" shop-operator-jre:17-bookworm "$(jq -n --arg java_home "$java_home" '{
+    Env: ["PATH=\($java_home)/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+          "JAVA_HOME=\($java_home)", "LANG=C.UTF-8"]}')" "$out"
 echo "JRE base image: $out ($(du -h "$out" | cut -f1))"

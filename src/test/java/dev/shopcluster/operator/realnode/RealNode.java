@@ -1,0 +1,177 @@
+package dev.shopcluster.operator.realnode;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The real node of `hack/realnode/node.sh`: control plane, kubelet, containerd, CNI, kube-proxy and
+ * CoreDNS in a network namespace of their own, with the images `make realnode` builds. Started once per
+ * test run and stopped when the run ends, or by a shutdown hook when the JVM ends without closing it;
+ * stopping fails when anything the node made is left behind.
+ */
+public final class RealNode implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
+
+    static final Path DIR = Path.of("target/realnode").toAbsolutePath();
+    /** node.sh's cgroup, in the pids hierarchy: every container's processes are in it. */
+    private static final Path CGROUP = Path.of("/sys/fs/cgroup/pids/shop-realnode");
+    private static final Path SCRIPT = Path.of("hack/realnode/node.sh");
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
+    private static KubernetesClient client;
+    private static Thread stopOnExit;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(RealNode.class, k -> start(), RealNode.class);
+    }
+
+    private static RealNode start() {
+        stopOnExit = new Thread(() -> script("stop", Duration.ofMinutes(2)));
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        script("start", START_TIMEOUT);
+        try {
+            client = new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig()))).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new RealNode();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        script("stop", Duration.ofMinutes(2));
+    }
+
+    static KubernetesClient client() {
+        return client;
+    }
+
+    static Path kubeconfig() {
+        return DIR.resolve("kubeconfig");
+    }
+
+    /** The operator image `make image` built, which the node has loaded. */
+    static Path operatorImage() {
+        return Path.of(property("realnode.operator-image"));
+    }
+
+    /** A binary built by `make kube-binaries`. */
+    static String binary(String name) {
+        return binDir() + "/" + name;
+    }
+
+    /** Runs kubectl against the node; the output, or an exception with it when kubectl fails. */
+    static String kubectl(String... args) {
+        return run("kubectl", args);
+    }
+
+    static String helm(String... args) {
+        return run("helm", args);
+    }
+
+    /**
+     * Kills every process of the pod's running containers with SIGKILL, as a crash would; the kubelet
+     * sees them exit and restarts them. Returns how many processes were killed.
+     */
+    static int killContainers(Pod pod) {
+        int killed = 0;
+        for (ContainerStatus container : pod.getStatus().getContainerStatuses()) {
+            if (container.getContainerID() == null || container.getState().getRunning() == null) {
+                continue;
+            }
+            String id = container.getContainerID().replaceFirst("^containerd://", "");
+            try (Stream<Path> dirs = Files.find(CGROUP, 6,
+                    (path, attributes) -> attributes.isDirectory() && path.getFileName().toString().equals(id))) {
+                for (Path dir : dirs.toList()) {
+                    for (String pid : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+                        if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::destroyForcibly).orElse(false)) {
+                            killed++;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // The container ended while we looked: nothing left to kill.
+            }
+        }
+        return killed;
+    }
+
+    private static String run(String binary, String... args) {
+        List<String> command = new ArrayList<>(List.of(binary(binary), "--kubeconfig", kubeconfig().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // helm keeps caches and config under $HOME; keep them out of the user's.
+        builder.environment().put("HELM_CACHE_HOME", "target/helm/cache");
+        builder.environment().put("HELM_CONFIG_HOME", "target/helm/config");
+        builder.environment().put("HELM_DATA_HOME", "target/helm/data");
+        try {
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String binDir() {
+        return System.getProperty("kube.api.test.dir", System.getProperty("user.home") + "/.kubeapitest")
+                + "/k8s/" + System.getProperty("kube.version", "1.34.4") + "-linux-amd64";
+    }
+
+    private static String property(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + name + " is not set: the real-node tier runs through"
+                    + " `make test` or `make test-realnode`, which build the node's binaries and images and pass them");
+        }
+        return value;
+    }
+
+    private static void script(String command, Duration timeout) {
+        ProcessBuilder builder = new ProcessBuilder(SCRIPT.toString(), command).inheritIO();
+        builder.environment().put("KUBE_BIN_DIR", binDir());
+        builder.environment().put("REALNODE_DIR", DIR.toString());
+        if (command.equals("start")) {
+            builder.environment().put("REALNODE_IMAGES", property("realnode.images"));
+            builder.environment().put("REALNODE_FORWARD", property("realnode.forward"));
+            builder.environment().put("OPERATOR_IMAGE", operatorImage().toString());
+        }
+        try {
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException(SCRIPT + " " + command + " failed; logs in " + DIR.resolve("logs"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
