@@ -43,7 +43,7 @@ $(REALNODE_IMAGES)/haproxy.tar: $(HAPROXY_BINARY) $(COREDNS_BINARY)
 	rm -rf $(REALNODE_IMAGES) && mv $(REALNODE_IMAGES).tmp $(REALNODE_IMAGES)
 
 # The operator image, rebuilt when the operator's sources change.
-$(OPERATOR_IMAGE): pom.xml $(shell find src/main helm -type f 2>/dev/null)
+$(OPERATOR_IMAGE): pom.xml $(shell find src/main -type f)
 	$(MAKE) image
 
 .PHONY: realnode-up realnode-down

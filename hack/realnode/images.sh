@@ -2,8 +2,8 @@
 # Builds the real node's images without a container registry, each a one-layer `docker save` tarball
 # that `ctr images import` loads:
 #   pause.tar    localhost/realnode/pause:1      the pod sandbox: a static C program (pause/pause.c)
-#   shop.tar     localhost/realnode/shop:1       busybox-static's httpd (Debian): /healthz, and "/"
-#                                                answering with the pod's name (shop/www)
+#   shop.tar     localhost/realnode/shop:1       the test shop (shop/, Go standard library): /healthz,
+#                                                and any other path answered with the pod's name
 #   loadgen.tar  localhost/realnode/loadgen:1    the load generator (loadgen/, Go standard library)
 #   coredns.tar  localhost/realnode/coredns:1    the cluster DNS, built from its Go module
 #   haproxy.tar  docker.io/library/haproxy:3.0   the balancer: `make haproxy`'s Debian trixie root
@@ -23,18 +23,13 @@ mkdir -p "$work/pause"
 gcc -static -O2 -Wall -o "$work/pause/pause" "$here/pause/pause.c"
 "$archive" "$work/pause" localhost/realnode/pause:1 '{"Entrypoint": ["/pause"], "User": "65535"}' "$out/pause.tar"
 
-(cd "$work" && apt-get download -q busybox-static >/dev/null 2>&1) || { apt-get update -qq && (cd "$work" && apt-get download -q busybox-static); }
-dpkg-deb -x "$work"/busybox-static_*.deb "$work/busybox"
-mkdir -p "$work/shop/bin"
-cp "$work/busybox/bin/busybox" "$work/shop/bin/busybox"
-cp -r "$here/shop/www" "$work/shop/www"
-"$archive" "$work/shop" localhost/realnode/shop:1 \
-  '{"Entrypoint": ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"], "User": "65532:65532"}' "$out/shop.tar"
-
-mkdir -p "$work/loadgen"
-(cd "$here" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$work/loadgen/loadgen" ./loadgen)
-"$archive" "$work/loadgen" localhost/realnode/loadgen:1 '{"Entrypoint": ["/loadgen"], "User": "65532:65532"}' \
-  "$out/loadgen.tar"
+go_image() { # NAME: the static Go program ./NAME of this module, as the image's only file
+  mkdir -p "$work/$1"
+  (cd "$here" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$work/$1/$1" "./$1")
+  "$archive" "$work/$1" "localhost/realnode/$1:1" "{\"Entrypoint\": [\"/$1\"], \"User\": \"65532:65532\"}" "$out/$1.tar"
+}
+go_image shop
+go_image loadgen
 
 mkdir -p "$work/coredns"
 cp "$coredns" "$work/coredns/coredns"

@@ -6,7 +6,8 @@
 // STATUS is the HTTP status, or ERR when no response came (POD is then the error class); POD is the
 // first word of the body (the test shop answers with its pod's name), "-" when there is none; KEY is
 // the value sent in the -header header, "-" without one. A line "done SENT" ends a complete run.
-// Requests are started on schedule whether or not earlier ones answered (an open loop), each on a new
+// With -await, it first waits until the URL answers 200 (a new Service's rules take a moment to reach
+// kube-proxy), so the run measures the Service, not its setup. Requests are started on schedule whether or not earlier ones answered (an open loop), each on a new
 // connection, so a stalled server shows as a gap rather than slowing the load.
 package main
 
@@ -31,6 +32,7 @@ func main() {
 	timeout := flag.Duration("timeout", 2*time.Second, "per-request timeout")
 	header := flag.String("header", "", "header to send a key in, e.g. X-Session-Id")
 	keys := flag.Int("keys", 100, "number of distinct keys, sent in turn, with -header")
+	await := flag.Duration("await", 0, "first wait at most this long until the URL answers 200")
 	flag.Parse()
 	if *url == "" || *rate <= 0 {
 		flag.Usage()
@@ -39,6 +41,10 @@ func main() {
 	client := &http.Client{
 		Timeout:   *timeout,
 		Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil},
+	}
+	if !answers(client, *url, *await) {
+		fmt.Printf("%s did not answer 200 within %s\n", *url, *await)
+		os.Exit(1)
 	}
 	lines := make(chan string, 1024)
 	out := bufio.NewWriter(os.Stdout)
@@ -76,6 +82,18 @@ func main() {
 	lines <- fmt.Sprintf("done %d", sent)
 	close(lines)
 	<-printed
+}
+
+func answers(client *http.Client, url string, within time.Duration) bool {
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if resp, err := client.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return true
+			}
+		}
+	}
+	return within == 0
 }
 
 func request(client *http.Client, url, header string, seq int, key string) string {

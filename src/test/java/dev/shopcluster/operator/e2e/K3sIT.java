@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.status.ConditionTypes;
@@ -26,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -36,13 +40,15 @@ import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
+import org.testcontainers.utility.TestcontainersConfiguration;
 
 /**
  * End to end on a real cluster: k3s in a container (Testcontainers), the operator image from
  * `make image` installed with the Helm chart, examples/active-standby.yaml serving a real HTTP image,
  * traffic through the balancer Service, the primary's pods killed, promotion, traffic still served.
- * It needs a Docker engine and the image tarball (`make e2e-k3s` builds the tarball and runs it);
- * without either it is skipped with a message that says which one is missing.
+ * It needs a Docker engine, the k3s and Ryuk images (local, or pulled within {@link #PULL_TIMEOUT}) and
+ * the operator image tarball (`make e2e-k3s` builds the tarball and runs it); without any of them it is
+ * skipped at once with a message that says which one is missing.
  */
 class K3sIT {
 
@@ -55,6 +61,8 @@ class K3sIT {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Logger LOG = Logger.getLogger(K3sIT.class);
+    /** Where no registry answers, Testcontainers would retry a pull for minutes before failing. */
+    private static final Duration PULL_TIMEOUT = Duration.ofSeconds(30);
 
     private static K3sContainer k3s;
     private static KubernetesClient client;
@@ -73,6 +81,11 @@ class K3sIT {
                 + " is missing; `make e2e-k3s` builds it (`make image`) before running this test.");
         if (k3s != null) {
             return;
+        }
+        for (String image : neededImages()) {
+            skipUnless(imageAvailable(image), "the Docker engine has no image " + image + " and could not pull it within "
+                    + PULL_TIMEOUT.toSeconds() + " s (no registry reachable?). Load it (`docker load`) or pull it where a"
+                    + " registry is reachable; the real-node tier (`make test-realnode`) needs no image registry.");
         }
         k3s = new K3sContainer(K3S);
         k3s.start();
@@ -137,6 +150,33 @@ class K3sIT {
             } finally {
                 setUnschedulable(node, false);
             }
+        }
+    }
+
+    /** k3s, and Testcontainers' Ryuk (started with the first container) unless it is disabled. */
+    private static List<String> neededImages() {
+        if (Boolean.parseBoolean(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))) {
+            return List.of(K3S.asCanonicalNameString());
+        }
+        return List.of(TestcontainersConfiguration.getInstance().getRyukImage(), K3S.asCanonicalNameString());
+    }
+
+    private static boolean imageAvailable(String image) {
+        DockerClient docker = DockerClientFactory.instance().client();
+        try {
+            docker.inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            LOG.infof("pulling %s (at most %d s)", image, PULL_TIMEOUT.toSeconds());
+        }
+        try (PullImageResultCallback pull = docker.pullImageCmd(image).exec(new PullImageResultCallback())) {
+            return pull.awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (RuntimeException | IOException e) {
+            LOG.infof("pulling %s failed: %s", image, e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.List;
 final class LoadGenerator {
 
     static final String IMAGE = "localhost/realnode/loadgen:1";
+    /** How long the load generator waits for a first answer before it starts its run. */
+    private static final Duration AWAIT_ANSWER = Duration.ofMinutes(1);
 
     /** One request as the load generator saw it. {@code pod} is the pod that answered, "-" if none did. */
     record Response(long seq, Instant sent, Duration latency, String status, String pod, String key) {
@@ -48,7 +50,7 @@ final class LoadGenerator {
     static LoadGenerator start(KubernetesClient client, String namespace, String name, String url, int ratePerSecond,
             Duration duration, String header) {
         List<String> args = new ArrayList<>(List.of("-url", url, "-rate", String.valueOf(ratePerSecond),
-                "-duration", duration.toSeconds() + "s"));
+                "-duration", duration.toSeconds() + "s", "-await", AWAIT_ANSWER.toSeconds() + "s"));
         if (header != null) {
             args.addAll(List.of("-header", header));
         }
@@ -74,7 +76,13 @@ final class LoadGenerator {
 
     /** Waits until every request was sent and answered (or timed out), then returns them in send order. */
     List<Response> awaitAll(Duration timeout) {
-        await().atMost(timeout).pollInterval(Duration.ofSeconds(1)).until(() -> log().contains("\ndone "));
+        await().atMost(AWAIT_ANSWER.plus(timeout)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            String log = log();
+            if ("Failed".equals(client.pods().inNamespace(namespace).withName(name).get().getStatus().getPhase())) {
+                throw new IllegalStateException("load generator " + name + " failed:" + log);
+            }
+            return log.contains("\ndone ");
+        });
         return responses();
     }
 

@@ -1,8 +1,8 @@
 package dev.shopcluster.operator.realnode;
 
 /**
- * The test shop (hack/realnode/images.sh): busybox httpd on 8080 answering /healthz, and "/" with the
- * name of the pod that served it.
+ * The test shop (hack/realnode/shop): an HTTP server on 8080 answering /healthz, and any other path with
+ * the name of the pod that served it.
  */
 final class ShopImage {
 

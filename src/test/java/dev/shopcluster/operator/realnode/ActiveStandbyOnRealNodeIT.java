@@ -1,0 +1,347 @@
+package dev.shopcluster.operator.realnode;
+
+import static dev.shopcluster.operator.realnode.ShopsOnRealNode.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.api.StrategyType;
+import dev.shopcluster.operator.reconciler.ShopClusterReconciler;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * ActiveStandby on the real node, under steady load from a pod through the shop's Service: the primary
+ * slot's containers killed, a planned switchover, and a change that alters only haproxy.cfg. Each is
+ * measured as users see it, in traffic, and the figures are printed at the end (`make bench-e2e`).
+ * The assertions are the behaviour; the figures are for reading, not asserted.
+ */
+@ExtendWith(RealNode.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ActiveStandbyOnRealNodeIT {
+
+    private static final String SHOP = "payments";
+    private static final int RATE = 50;
+    /**
+     * A rendered config reaches a running balancer pod when the kubelet refreshes its ConfigMap volume,
+     * on the pod's periodic sync (syncFrequency 1 min, plus jitter and the sidecar's 2 s poll).
+     */
+    private static final Duration CONFIG_DELIVERY = Duration.ofMinutes(3);
+    private static final List<String> FIGURES = new ArrayList<>();
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void install() {
+        client = RealNode.client();
+        ShopsOnRealNode.ensureInstalled();
+    }
+
+    @AfterAll
+    static void printFigures() {
+        System.out.println("==== real node: ActiveStandby through the Service, " + RATE + " requests/s from a pod ====");
+        FIGURES.forEach(System.out::println);
+        System.out.println("====");
+    }
+
+    @Test
+    @Order(1)
+    void killedPrimaryContainersArePromotedAwayAndTrafficFollows() {
+        ShopsOnRealNode.awaitReady(SHOP);
+        Slot old = shop().getStatus().getCurrentPrimary();
+        Slot promoted = old.other();
+        LoadGenerator load = LoadGenerator.start(client, NAMESPACE, "load-failover", serviceUrl(), RATE,
+                Duration.ofMinutes(6), null);
+        try (Probe decided = Probe.first(() -> shop().getStatus().getTargetPrimary() == promoted)) {
+            awaitServedBy(load, old);
+            // Kill the primary's containers, and again whenever the kubelet restarts them, until the
+            // operator decides: a slot that stays down for the grace period, as a lost node would.
+            Instant killed = Instant.now();
+            int kills = 0;
+            while (decided.at() == null) {
+                for (Pod pod : ShopsOnRealNode.pods(SHOP, old.id())) {
+                    kills += RealNode.killContainers(pod);
+                }
+                assertThat(Duration.between(killed, Instant.now())).as("time to promotion").isLessThan(Duration.ofMinutes(2));
+                sleep(Duration.ofMillis(200));
+            }
+            assertThat(kills).isPositive();
+            Instant decision = decided.at();
+            Instant reloaded = awaitBalancersReloadedAfter(decision);
+            List<LoadGenerator.Response> responses = observeUntilServedOnlyBy(load, promoted, reloaded);
+
+            List<LoadGenerator.Response> afterKill = sentAfter(responses, killed);
+            long failed = afterKill.stream().filter(r -> !r.ok()).count();
+            FIGURES.add(String.format(Locale.ROOT, "killed primary (slot %s, %d processes killed until the decision):", old, kills));
+            FIGURES.add(String.format(Locale.ROOT, "  failed requests after the kill       %d of %d", failed, afterKill.size()));
+            FIGURES.add("  longest gap between answers          " + ms(longestGap(afterKill)));
+            FIGURES.add("  kill -> promotion decision           " + ms(Duration.between(killed, decision)));
+            addTrafficFigures(responses, promoted, decision, reloaded);
+            assertThat(shop().getStatus().getCurrentPrimary()).isEqualTo(promoted);
+        } finally {
+            load.delete();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void switchoverByAnnotationMovesTrafficToTheOtherSlot() {
+        ShopsOnRealNode.awaitReady(SHOP);
+        Slot old = shop().getStatus().getCurrentPrimary();
+        Slot target = old.other();
+        await().atMost(ShopsOnRealNode.READY_TIMEOUT).until(() -> ShopsOnRealNode.pods(SHOP, target.id()).stream()
+                .anyMatch(ShopsOnRealNode::isReady));
+        LoadGenerator load = LoadGenerator.start(client, NAMESPACE, "load-switchover", serviceUrl(), RATE,
+                Duration.ofMinutes(6), null);
+        try (Probe decided = Probe.first(() -> shop().getStatus().getTargetPrimary() == target);
+                Probe primaryServiceSwitched = Probe.first(() -> primaryServiceSelectsOnly(target))) {
+            awaitServedBy(load, old);
+            Instant annotated = Instant.now();
+            RealNode.kubectl("-n", NAMESPACE, "annotate", "shop", SHOP, "--overwrite",
+                    ShopClusterReconciler.SWITCHOVER_ANNOTATION + "=" + target.id());
+            await().atMost(Duration.ofMinutes(1)).until(() -> decided.at() != null && primaryServiceSwitched.at() != null);
+            Instant decision = decided.at();
+            Instant reloaded = awaitBalancersReloadedAfter(decision);
+            List<LoadGenerator.Response> responses = observeUntilServedOnlyBy(load, target, reloaded);
+
+            long oldAfterSwitch = sentAfter(responses, primaryServiceSwitched.at()).stream()
+                    .filter(r -> servedBy(r, old)).count();
+            long failed = sentAfter(responses, annotated).stream().filter(r -> !r.ok()).count();
+            FIGURES.add(String.format(Locale.ROOT, "planned switchover (annotation, slot %s -> %s):", old, target));
+            FIGURES.add("  annotation -> decision               " + ms(Duration.between(annotated, decision)));
+            FIGURES.add(String.format(Locale.ROOT, "  failed requests after the annotation %d", failed));
+            FIGURES.add(String.format(Locale.ROOT, "  old slot answered after %s-primary switched: %d requests",
+                    SHOP, oldAfterSwitch));
+            addTrafficFigures(responses, target, decision, reloaded);
+            assertThat(shop().getStatus().getCurrentPrimary()).isEqualTo(target);
+        } finally {
+            load.delete();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aConfigOnlyChangeIsReloadedWithoutRestartingTheBalancerOrFailingARequest() {
+        ShopsOnRealNode.awaitReady(SHOP);
+        Map<String, String> balancersBefore = balancerPods().stream()
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+        String hashBefore = shop().getStatus().getBalancerConfigHash();
+        StrategyType strategy = shop().getSpec().getStrategy().getType() == StrategyType.LeastConnections
+                ? StrategyType.RoundRobin : StrategyType.LeastConnections;
+        LoadGenerator load = LoadGenerator.start(client, NAMESPACE, "load-config", serviceUrl(), RATE,
+                Duration.ofMinutes(6), null);
+        try {
+            awaitServedBy(load, shop().getStatus().getCurrentPrimary());
+            Instant changed = Instant.now();
+            client.resources(ShopCluster.class).inNamespace(NAMESPACE).withName(SHOP)
+                    .edit(s -> {
+                        s.getSpec().getStrategy().setType(strategy);
+                        return s;
+                    });
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> !Objects.equals(shop().getStatus().getBalancerConfigHash(), hashBefore));
+            Instant reloaded = awaitBalancersReloadedAfter(changed);
+            // Traffic for a few seconds after the last reload, then the whole run must be clean.
+            Instant until = reloaded.plusSeconds(5);
+            await().atMost(Duration.ofMinutes(1)).until(() -> Instant.now().isAfter(until));
+            List<LoadGenerator.Response> responses = sentAfter(load.responses(), changed);
+
+            assertThat(responses).hasSizeGreaterThan(RATE * 5).allSatisfy(r -> assertThat(r.ok())
+                    .as("request %d: %s %s", r.seq(), r.status(), r.pod()).isTrue());
+            assertThat(balancerPods()).allSatisfy(pod -> {
+                assertThat(balancersBefore).containsEntry(pod.getMetadata().getName(), pod.getMetadata().getUid());
+                assertThat(pod.getStatus().getContainerStatuses()).extracting(ContainerStatus::getRestartCount)
+                        .containsOnly(0);
+            });
+            FIGURES.add(String.format(Locale.ROOT, "haproxy.cfg-only change (strategy -> %s):", strategy));
+            FIGURES.add("  edit -> reloaded in every balancer   " + ms(Duration.between(changed, reloaded)));
+            FIGURES.add(String.format(Locale.ROOT, "  failed requests                      0 of %d; balancer pods kept"
+                    + " (same UIDs, 0 restarts)", responses.size()));
+        } finally {
+            load.delete();
+        }
+    }
+
+    /**
+     * From the decision: when every request sent after it is served by the new slot (negative when the
+     * balancer's backup servers already took the traffic before the operator decided), and when the
+     * rewired config was reloaded in every balancer pod.
+     */
+    private static void addTrafficFigures(List<LoadGenerator.Response> responses, Slot slot, Instant decision,
+            Instant reloaded) {
+        FIGURES.add("  decision -> every request on slot " + slot + "  " + ms(Duration.between(decision,
+                onlyServedByFrom(responses, slot))));
+        FIGURES.add("  decision -> config in every balancer " + ms(Duration.between(decision, reloaded)));
+    }
+
+    /** Keeps the load running until the config reached every balancer, and after that for 10 s. */
+    private static List<LoadGenerator.Response> observeUntilServedOnlyBy(LoadGenerator load, Slot slot, Instant reloaded) {
+        Instant until = reloaded.plusSeconds(10);
+        await().atMost(Duration.ofMinutes(1)).until(() -> Instant.now().isAfter(until));
+        List<LoadGenerator.Response> responses = load.responses();
+        List<LoadGenerator.Response> settled = sentAfter(responses, reloaded.plusSeconds(2));
+        assertThat(settled).isNotEmpty().allSatisfy(r -> assertThat(servedBy(r, slot))
+                .as("request %d after the reload: %s %s", r.seq(), r.status(), r.pod()).isTrue());
+        return responses;
+    }
+
+    /** The send time of the first request from which on every request was answered by the slot. */
+    private static Instant onlyServedByFrom(List<LoadGenerator.Response> responses, Slot slot) {
+        Instant from = responses.get(0).sent();
+        for (int i = 0; i < responses.size(); i++) {
+            if (!servedBy(responses.get(i), slot)) {
+                from = i + 1 < responses.size() ? responses.get(i + 1).sent() : responses.get(i).answered();
+            }
+        }
+        return from;
+    }
+
+    /** The time by which the reload sidecar of every balancer pod has reloaded a config changed after {@code since}. */
+    private static Instant awaitBalancersReloadedAfter(Instant since) {
+        AtomicReference<Instant> last = new AtomicReference<>();
+        await().atMost(CONFIG_DELIVERY).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            Instant latest = Instant.MIN;
+            for (Pod pod : balancerPods()) {
+                Instant reload = firstReloadAfter(pod, since);
+                if (reload == null) {
+                    return false;
+                }
+                latest = reload.isAfter(latest) ? reload : latest;
+            }
+            last.set(latest);
+            return true;
+        });
+        return last.get();
+    }
+
+    private static Instant firstReloadAfter(Pod pod, Instant since) {
+        String log = client.pods().inNamespace(NAMESPACE).withName(pod.getMetadata().getName()).inContainer("reload")
+                .usingTimestamps().getLog();
+        for (String line : log.split("\n")) {
+            int space = line.indexOf(' ');
+            if (space > 0 && line.substring(space + 1).startsWith("reloaded config")) {
+                Instant at = Instant.parse(line.substring(0, space));
+                if (at.isAfter(since)) {
+                    return at;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void awaitServedBy(LoadGenerator load, Slot slot) {
+        await().atMost(Duration.ofMinutes(1)).until(() -> {
+            List<LoadGenerator.Response> responses = load.responses();
+            return responses.size() > RATE && responses.subList(responses.size() - RATE, responses.size()).stream()
+                    .allMatch(r -> servedBy(r, slot));
+        });
+    }
+
+    private static boolean primaryServiceSelectsOnly(Slot slot) {
+        List<String> ready = client.discovery().v1().endpointSlices().inNamespace(NAMESPACE)
+                .withLabel("kubernetes.io/service-name", SHOP + "-primary").list().getItems().stream()
+                .map(EndpointSlice::getEndpoints).flatMap(List::stream)
+                .filter(e -> e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady()))
+                .map(e -> e.getTargetRef().getName()).toList();
+        return !ready.isEmpty() && ready.stream().allMatch(name -> name.startsWith(SHOP + "-" + slot.id() + "-"));
+    }
+
+    private static boolean servedBy(LoadGenerator.Response response, Slot slot) {
+        return response.ok() && response.pod().startsWith(SHOP + "-" + slot.id() + "-");
+    }
+
+    private static List<LoadGenerator.Response> sentAfter(List<LoadGenerator.Response> responses, Instant since) {
+        return responses.stream().filter(r -> !r.sent().isBefore(since)).toList();
+    }
+
+    /** The longest time without an answer: between consecutive successful answers, in answer order. */
+    private static Duration longestGap(List<LoadGenerator.Response> responses) {
+        List<Instant> answered = responses.stream().filter(LoadGenerator.Response::ok)
+                .map(LoadGenerator.Response::answered).sorted().toList();
+        Duration longest = Duration.ZERO;
+        for (int i = 1; i < answered.size(); i++) {
+            Duration gap = Duration.between(answered.get(i - 1), answered.get(i));
+            longest = gap.compareTo(longest) > 0 ? gap : longest;
+        }
+        return longest;
+    }
+
+    private static List<Pod> balancerPods() {
+        return client.pods().inNamespace(NAMESPACE)
+                .withLabels(Map.of("app.kubernetes.io/instance", SHOP, "app.kubernetes.io/component", "balancer"))
+                .list().getItems().stream().filter(ShopsOnRealNode::isReady).toList();
+    }
+
+    private static String serviceUrl() {
+        return "http://" + SHOP + "." + NAMESPACE + ".svc.cluster.local:" + shop().getSpec().getBalancer().getPort() + "/";
+    }
+
+    private static ShopCluster shop() {
+        return ShopsOnRealNode.shop(SHOP);
+    }
+
+    private static String ms(Duration duration) {
+        return String.format(Locale.ROOT, "%,d ms", duration.toMillis());
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first moment a condition held, polled every 100 ms in the background while the test acts. */
+    private static final class Probe implements AutoCloseable {
+
+        private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicReference<Instant> at = new AtomicReference<>();
+
+        static Probe first(BooleanSupplier condition) {
+            Probe probe = new Probe();
+            probe.poller.scheduleWithFixedDelay(() -> {
+                try {
+                    if (probe.at.get() == null && condition.getAsBoolean()) {
+                        probe.at.set(Instant.now());
+                    }
+                } catch (RuntimeException e) {
+                    // An API call that failed once is polled again.
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+            return probe;
+        }
+
+        Instant at() {
+            return at.get();
+        }
+
+        @Override
+        public void close() {
+            poller.shutdownNow();
+        }
+    }
+}
