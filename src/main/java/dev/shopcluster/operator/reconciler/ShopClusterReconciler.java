@@ -19,7 +19,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Instant;
 import java.util.Optional;
+import dev.shopcluster.operator.resources.BalancerConfigMap;
 import dev.shopcluster.operator.resources.DesiredChildren;
+import dev.shopcluster.operator.resources.ShopServices;
 import dev.shopcluster.operator.resources.ShopLabels;
 import dev.shopcluster.operator.status.ConditionTypes;
 import dev.shopcluster.operator.status.Conditions;
@@ -70,6 +72,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     /** `kubectl annotate shop NAME shopcluster.dev/switchover-to=b`: a planned switchover to slot b. */
     public static final String SWITCHOVER_ANNOTATION = "shopcluster.dev/switchover-to";
 
+    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
     private static final Logger LOG = Logger.getLogger(ShopClusterReconciler.class);
 
     private final Clock clock;
@@ -77,13 +80,37 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     private final String clusterDomain;
     private final ChildApplier applier = new ChildApplier();
     private final EventRecorder events = new EventRecorder();
+    private final ConfigDelivery configDelivery;
 
     @Inject
     public ShopClusterReconciler(Clock clock, MeterRegistry meterRegistry,
-            @ConfigProperty(name = "shop.operator.cluster-domain", defaultValue = "cluster.local") String clusterDomain) {
+            @ConfigProperty(name = "shop.operator.cluster-domain", defaultValue = "cluster.local") String clusterDomain,
+            @ConfigProperty(name = "shop.operator.balancer.verify-loaded-config", defaultValue = "auto")
+            String verifyLoadedConfig) {
+        this(clock, meterRegistry, clusterDomain, verifiesLoadedConfig(verifyLoadedConfig));
+    }
+
+    /**
+     * @param verifyLoadedConfig ask each balancer pod which config it serves before a promotion counts as
+     *     done; possible only where the operator reaches pod IPs
+     */
+    public ShopClusterReconciler(Clock clock, MeterRegistry meterRegistry, String clusterDomain,
+            boolean verifyLoadedConfig) {
         this.clock = clock;
         this.metrics = new HaMetrics(meterRegistry);
         this.clusterDomain = clusterDomain;
+        this.configDelivery = new ConfigDelivery(verifyLoadedConfig ? LoadedConfigProbe.http(PROBE_TIMEOUT) : null);
+    }
+
+    /** {@code auto}: inside a cluster, where pod IPs are reachable; not from a laptop or a simulated cluster. */
+    static boolean verifiesLoadedConfig(String setting) {
+        boolean verify = "auto".equals(setting) ? System.getenv("KUBERNETES_SERVICE_HOST") != null
+                : Boolean.parseBoolean(setting);
+        if (!verify) {
+            LOG.info("not verifying which config balancer pods serve (shop.operator.balancer.verify-loaded-config="
+                    + setting + "): a promotion completes once each balancer pod has been asked to reload");
+        }
+        return verify;
     }
 
     @Override
@@ -95,10 +122,11 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
                     .withNamespacesInheritedFromController()
                     .build(), context));
         }
-        // Shop pods belong to ReplicaSets, not to us: map them to their ShopCluster by label. Their Ready
-        // condition is the promotion signal.
+        // Pods belong to ReplicaSets, not to us: map them to their ShopCluster by label. Shop pods' Ready
+        // condition is the promotion signal; balancer pods get each new config delivered (ConfigDelivery).
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ShopCluster.class)
-                .withLabelSelector(ShopLabels.MANAGED_SELECTOR + "," + ShopLabels.COMPONENT + "=" + ShopLabels.COMPONENT_SHOP)
+                .withLabelSelector(ShopLabels.MANAGED_SELECTOR + "," + ShopLabels.COMPONENT + " in ("
+                        + ShopLabels.COMPONENT_SHOP + "," + ShopLabels.COMPONENT_BALANCER + ")")
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(ShopLabels.INSTANCE), pod.getMetadata().getNamespace())))
@@ -117,15 +145,24 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
             if (ha.state().target() != HaStatus.read(shop.getStatus()).target()) {
                 shop = recordDecision(shop, ha, context, now);
             }
-            plan = new SlotPlan(ha.primary(), ha.replicasA(), ha.replicasB());
+            // While a promotion is on its way to the balancer pods, NAME-primary selects no slot.
+            plan = new SlotPlan(ha.primary(), ha.state().promotionInFlight() ? null : ha.primary(), ha.replicasA(),
+                    ha.replicasB());
         }
         DesiredChildren desired = DesiredChildren.of(shop, plan, clusterDomain);
         List<String> conflicts = applyChildren(shop, desired, context);
         deleteObsolete(shop, desired, context);
+        ConfigDelivery.Progress delivery = configDelivery.deliver(context.getClient(), balancerPods(context),
+                BalancerConfigMap.hash(desired.balancerConfig()), clock.instant());
 
         HaState haState = null;
         if (ha != null) {
-            haState = conflicts.isEmpty() ? FailoverStateMachine.wired(ha.state()) : ha.state();
+            haState = ha.state();
+            // Complete only once every ready balancer pod serves the new primary; then NAME-primary follows.
+            if (ha.state().promotionInFlight() && conflicts.isEmpty() && delivery.complete()) {
+                applier.apply(shop, ShopServices.primary(shop, ha.primary()), context);
+                haState = FailoverStateMachine.wired(ha.state());
+            }
             if (ha.state().promotionInFlight() && !haState.promotionInFlight()) {
                 metrics.wired(shop);
                 events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Promoted", "slot "
@@ -141,6 +178,9 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         UpdateControl<ShopCluster> control = updateStatus(shop, status, context);
         // A stranger's object is outside our informers: look again later instead of waiting for an event.
         Duration recheck = conflicts.isEmpty() ? null : CONFLICT_RECHECK;
+        if (!delivery.complete()) {
+            recheck = ConfigDelivery.RECHECK;
+        }
         if (ha != null && ha.recheckAfter() != null && (recheck == null || ha.recheckAfter().compareTo(recheck) < 0)) {
             recheck = ha.recheckAfter();
         }
@@ -208,13 +248,20 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         return recorded;
     }
 
+    private static List<Pod> balancerPods(Context<ShopCluster> context) {
+        return podsOf(context, ShopLabels.COMPONENT_BALANCER).toList();
+    }
+
+    private static java.util.stream.Stream<Pod> podsOf(Context<ShopCluster> context, String component) {
+        return context.getSecondaryResourcesAsStream(Pod.class)
+                .filter(pod -> component.equals(pod.getMetadata().getLabels().get(ShopLabels.COMPONENT)));
+    }
+
     /** Ready shop pods per slot, read from the Pods' Ready condition (see docs/high-availability.md). */
     private static SlotReadiness observeReadiness(Context<ShopCluster> context) {
-        Map<String, Long> ready = context.getSecondaryResourcesAsStream(Pod.class)
+        Map<String, Long> ready = podsOf(context, ShopLabels.COMPONENT_SHOP)
                 .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
-                .filter(pod -> pod.getStatus() != null && pod.getStatus().getConditions() != null
-                        && pod.getStatus().getConditions().stream()
-                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .filter(ConfigDelivery::isReady)
                 .collect(Collectors.groupingBy(pod -> pod.getMetadata().getLabels().getOrDefault(ShopLabels.GROUP, ""),
                         Collectors.counting()));
         return new SlotReadiness(ready.getOrDefault(Slot.A.id(), 0L).intValue(),
