@@ -4,7 +4,7 @@ import dev.shopcluster.operator.api.HealthCheckSpec;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterSpec;
 import dev.shopcluster.operator.api.StrategySpec;
-import dev.shopcluster.operator.resources.ShopGroup;
+import dev.shopcluster.operator.topology.ShopGroup;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.regex.Pattern;

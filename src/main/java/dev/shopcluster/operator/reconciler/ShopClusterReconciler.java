@@ -12,7 +12,7 @@ import dev.shopcluster.operator.ha.HaState;
 import dev.shopcluster.operator.ha.HaStatus;
 import dev.shopcluster.operator.ha.SlotReadiness;
 import dev.shopcluster.operator.haproxy.InvalidBalancerInputException;
-import dev.shopcluster.operator.resources.SlotPlan;
+import dev.shopcluster.operator.topology.SlotPlan;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;

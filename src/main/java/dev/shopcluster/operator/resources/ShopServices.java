@@ -2,6 +2,7 @@ package dev.shopcluster.operator.resources;
 
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.topology.ShopGroup;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;

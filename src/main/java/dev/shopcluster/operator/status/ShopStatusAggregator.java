@@ -9,7 +9,7 @@ import dev.shopcluster.operator.ha.HaState;
 import dev.shopcluster.operator.ha.HaStatus;
 import dev.shopcluster.operator.resources.BalancerConfigMap;
 import dev.shopcluster.operator.resources.DesiredChildren;
-import dev.shopcluster.operator.resources.ShopGroup;
+import dev.shopcluster.operator.topology.ShopGroup;
 import dev.shopcluster.operator.resources.ShopLabels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -10,7 +10,7 @@ import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.ha.HaDecision;
 import dev.shopcluster.operator.ha.HaState;
 import dev.shopcluster.operator.resources.DesiredChildren;
-import dev.shopcluster.operator.resources.SlotPlan;
+import dev.shopcluster.operator.topology.SlotPlan;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
