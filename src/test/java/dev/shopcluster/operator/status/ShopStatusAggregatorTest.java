@@ -86,7 +86,7 @@ class ShopStatusAggregatorTest {
     @Test
     void activeStandbyCountsThePrimaryAsServingAndRecordsThePromotionState() {
         ShopCluster shop = activeStandby("pay");
-        HaState state = new HaState(Slot.B, Slot.B, null, Slot.A, null, 1, T0);
+        HaState state = HaState.serving(Slot.B).withDemoted(Slot.A).withFailovers(1, T0);
         HaDecision decision = new HaDecision(state, 3, 3, null, HaDecision.Trigger.NONE, "slot b is primary", false);
         ShopClusterStatus status = ShopStatusAggregator.aggregate(shop,
                 DesiredChildren.of(shop, new SlotPlan(Slot.B, 3, 3), "cluster.local"),
@@ -107,7 +107,7 @@ class ShopStatusAggregatorTest {
     @Test
     void noHealthyStandbyIsDegraded() {
         ShopCluster shop = activeStandby("pay");
-        HaState state = new HaState(Slot.A, Slot.A, T0, null, null, 0, null);
+        HaState state = HaState.serving(Slot.A).withPrimaryUnreadySince(T0);
         HaDecision decision = new HaDecision(state, 3, 1, null, HaDecision.Trigger.NONE,
                 "not promoting: slot a had 0/3 ready for 5s and standby slot b has no ready pod", true);
         ShopClusterStatus status = ShopStatusAggregator.aggregate(shop,
