@@ -20,18 +20,53 @@ import java.time.Instant;
 public record HaState(Slot target, Slot current, Instant primaryUnreadySince, Slot demoted, Instant demotedReadySince,
         int failovers, Instant lastFailover, boolean primaryServed) {
 
-    /** A state whose primary has served (the common case in tests and in a running shop). */
-    public HaState(Slot target, Slot current, Instant primaryUnreadySince, Slot demoted, Instant demotedReadySince,
-            int failovers, Instant lastFailover) {
-        this(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover, true);
-    }
-
     /** A new shop: slot a is to serve, once its pods are first ready. */
     public static HaState initial() {
-        return new HaState(Slot.A, Slot.A, null, null, null, 0, null, false);
+        return serving(Slot.A).withPrimaryServed(false);
+    }
+
+    /** {@code primary} is wired and has served; no failover so far, nothing pending. */
+    public static HaState serving(Slot primary) {
+        return new HaState(primary, primary, null, null, null, 0, null, true);
     }
 
     public boolean promotionInFlight() {
         return target != current;
+    }
+
+    public HaState withTarget(Slot target) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                primaryServed);
+    }
+
+    public HaState withCurrent(Slot current) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                primaryServed);
+    }
+
+    public HaState withPrimaryUnreadySince(Instant primaryUnreadySince) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                primaryServed);
+    }
+
+    public HaState withDemoted(Slot demoted) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                primaryServed);
+    }
+
+    public HaState withDemotedReadySince(Instant demotedReadySince) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                primaryServed);
+    }
+
+    /** The count of failovers so far and when the last of them was decided. */
+    public HaState withFailovers(int failovers, Instant lastFailover) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                primaryServed);
+    }
+
+    public HaState withPrimaryServed(boolean primaryServed) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                primaryServed);
     }
 }

@@ -1,10 +1,15 @@
 package dev.shopcluster.operator.haproxy;
 
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.ADMIN_SOCKET;
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.HEALTH_PATH;
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.METRICS_PATH;
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.SERVER_STATE_FILE;
+
 import dev.shopcluster.operator.api.HealthCheckSpec;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterSpec;
 import dev.shopcluster.operator.api.StrategySpec;
-import dev.shopcluster.operator.resources.ShopGroup;
+import dev.shopcluster.operator.topology.ShopGroup;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,18 +29,8 @@ import java.util.regex.Pattern;
  */
 public final class HaproxyConfigRenderer {
 
-    public static final String HEALTH_PATH = "/healthz";
-    public static final String METRICS_PATH = "/metrics";
-    /**
-     * Answers with the hash of the config the answering worker runs: a config is delivered only when a new
-     * connection to every balancer pod gets its hash back.
-     */
-    public static final String CONFIG_HASH_PATH = "/config-hash";
     /** The backend every request goes to. */
     public static final String BACKEND = "shop";
-    /** File names in the runtime directory. */
-    public static final String ADMIN_SOCKET = "admin.sock";
-    public static final String SERVER_STATE_FILE = "servers.state";
     /** HAProxy's highest server weight; see {@link #serverWeight}. */
     static final int MAX_WEIGHT = 256;
 
@@ -46,7 +41,7 @@ public final class HaproxyConfigRenderer {
     private static final Pattern PATH = Pattern.compile(HealthCheckSpec.PATH_PATTERN);
     private static final String HASH_PLACEHOLDER = "config-hash-placeholder";
     private static final Pattern EMBEDDED_HASH = Pattern.compile(
-            " string ([0-9a-f]{64}) if \\{ path " + Pattern.quote(CONFIG_HASH_PATH) + " \\}");
+            " string ([0-9a-f]{64}) if \\{ path " + Pattern.quote(BalancerPodLayout.CONFIG_HASH_PATH) + " \\}");
     private static final Pattern RUNTIME_DIR = Pattern.compile("^/[A-Za-z0-9._/-]*$");
 
     private HaproxyConfigRenderer() {
@@ -141,7 +136,7 @@ public final class HaproxyConfigRenderer {
 
                 backend %6$s
                 """.formatted(env.bindAddress(), env.monitorPort(), HEALTH_PATH, METRICS_PATH, env.httpPort(), BACKEND,
-                HASH_PLACEHOLDER, CONFIG_HASH_PATH));
+                HASH_PLACEHOLDER, BalancerPodLayout.CONFIG_HASH_PATH));
         BalanceAlgorithm.directives(spec.getStrategy()).forEach(line -> cfg.append("    ").append(line).append('\n'));
         if (groups.stream().anyMatch(ShopGroup::isBackup)) {
             // Every standby server takes traffic when the primaries are down, not only the first one.
@@ -172,7 +167,7 @@ public final class HaproxyConfigRenderer {
         return text.replace(HASH_PLACEHOLDER, sha256(text));
     }
 
-    /** The hash a rendered config reports on {@link #CONFIG_HASH_PATH}. */
+    /** The hash a rendered config reports on {@link BalancerPodLayout#CONFIG_HASH_PATH}. */
     public static String hashOf(String renderedConfig) {
         Matcher embedded = EMBEDDED_HASH.matcher(renderedConfig);
         if (!embedded.find()) {

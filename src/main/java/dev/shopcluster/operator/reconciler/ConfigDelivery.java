@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Gets a new haproxy.cfg into every balancer pod within a second, and tells when every ready one serves it.
@@ -76,34 +77,33 @@ final class ConfigDelivery {
 
     /** Moves each balancer pod one step toward serving {@code hash}; safe to repeat and to interrupt. */
     Progress deliver(KubernetesClient client, List<Pod> balancerPods, String hash, Instant now) {
+        return deliver(balancerPods, hash, now, (pod, value) -> annotate(client, pod, value));
+    }
+
+    /** @param annotate writes the annotation's new value on a pod */
+    Progress deliver(List<Pod> balancerPods, String hash, Instant now, BiConsumer<Pod, String> annotate) {
         int ready = 0;
         int serving = 0;
         for (Pod pod : balancerPods) {
             if (pod.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
-            boolean isReady = isReady(pod);
+            boolean isReady = Pods.isReady(pod);
             ready += isReady ? 1 : 0;
             PodMark mark = PodMark.of(pod);
             if (mark.confirms(hash)) {
                 serving += isReady ? 1 : 0;
             } else if (probe == null) {
-                annotate(client, pod, hash);
+                annotate.accept(pod, hash);
                 serving += isReady ? 1 : 0;
             } else if (isReady && probe.loadedHash(pod).filter(hash::equals).isPresent()) {
-                annotate(client, pod, hash);
+                annotate.accept(pod, hash);
                 serving++;
             } else if (!mark.requestedRecently(hash, now)) {
-                annotate(client, pod, hash + "@" + now.toEpochMilli());
+                annotate.accept(pod, hash + "@" + now.toEpochMilli());
             }
         }
         return new Progress(ready, serving);
-    }
-
-    static boolean isReady(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getConditions() != null
-                && pod.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static void annotate(KubernetesClient client, Pod pod, String value) {

@@ -1,7 +1,6 @@
 package dev.shopcluster.operator.reconciler;
 
-import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
-import dev.shopcluster.operator.haproxy.HaproxyEnvironment;
+import dev.shopcluster.operator.haproxy.BalancerPodLayout;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.net.URI;
@@ -31,7 +30,7 @@ public interface LoadedConfigProbe {
             }
             String host = ip.contains(":") ? "[" + ip + "]" : ip;
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":"
-                    + HaproxyEnvironment.POD_MONITOR_PORT + HaproxyConfigRenderer.CONFIG_HASH_PATH)).timeout(timeout).build();
+                    + BalancerPodLayout.MONITOR_PORT + BalancerPodLayout.CONFIG_HASH_PATH)).timeout(timeout).build();
             try {
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                 return response.statusCode() == 200 ? Optional.of(response.body().trim()) : Optional.empty();

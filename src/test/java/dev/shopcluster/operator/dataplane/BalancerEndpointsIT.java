@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.shopcluster.operator.api.StrategyType;
 import dev.shopcluster.operator.dataplane.HttpConnection.Response;
-import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
+import dev.shopcluster.operator.haproxy.BalancerPodLayout;
 import dev.shopcluster.operator.resources.BalancerConfigMap;
 import java.time.Duration;
 import java.util.Map;
@@ -22,9 +22,9 @@ class BalancerEndpointsIT {
             Response shopAnswer = HttpConnection.get(bed.frontend(), "/", Map.of());
             ShopBackend answered = bed.allBackends().stream().filter(b -> b.name().equals(shopAnswer.body()))
                     .findFirst().orElseThrow();
-            Response health = HttpConnection.get(bed.haproxy().monitor(), HaproxyConfigRenderer.HEALTH_PATH, Map.of());
-            Response metrics = HttpConnection.get(bed.haproxy().monitor(), HaproxyConfigRenderer.METRICS_PATH, Map.of());
-            Response metricsOnTrafficPort = HttpConnection.get(bed.frontend(), HaproxyConfigRenderer.METRICS_PATH, Map.of());
+            Response health = HttpConnection.get(bed.haproxy().monitor(), BalancerPodLayout.HEALTH_PATH, Map.of());
+            Response metrics = HttpConnection.get(bed.haproxy().monitor(), BalancerPodLayout.METRICS_PATH, Map.of());
+            Response metricsOnTrafficPort = HttpConnection.get(bed.frontend(), BalancerPodLayout.METRICS_PATH, Map.of());
 
             assertThat(answered.forwardedFor()).isEqualTo("127.0.0.1");
             assertThat(health.status()).isEqualTo(200);
@@ -52,7 +52,7 @@ class BalancerEndpointsIT {
     }
 
     private static String hashServed(DataPlaneBed bed) throws Exception {
-        Response answer = HttpConnection.get(bed.haproxy().monitor(), HaproxyConfigRenderer.CONFIG_HASH_PATH, Map.of());
+        Response answer = HttpConnection.get(bed.haproxy().monitor(), BalancerPodLayout.CONFIG_HASH_PATH, Map.of());
         assertThat(answer.status()).isEqualTo(200);
         return answer.body().trim();
     }
