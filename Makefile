@@ -69,6 +69,20 @@ tools: ## Install haproxy and dnsmasq (Debian packages) when missing
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# HAProxy 3.0, the major the balancer image ships: Debian trixie's package in a debootstrapped root
+# (the host's bookworm has 2.6), plus the same binary patched to run on the host for the data-plane tier.
+# Cached under the script's content hash, so a fresh clone (new file times) rebuilds nothing.
+HAPROXY_DIR    ?= $(HOME)/.cache/shop-operator/haproxy-3.0-trixie-$(shell sha256sum hack/haproxy/rootfs.sh | cut -c1-12)
+HAPROXY_BINARY := $(HAPROXY_DIR)/bin/haproxy
+
+.PHONY: haproxy
+haproxy: $(HAPROXY_BINARY) ## Build HAProxy 3.0 (Debian trixie) into a cached root filesystem and a host-runnable binary
+
+$(HAPROXY_BINARY):
+	@command -v debootstrap >/dev/null && command -v patchelf >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends debootstrap patchelf; }
+	$(SUDO) hack/haproxy/rootfs.sh $(HAPROXY_DIR)
+
 # --- Build and test --------------------------------------------------------------------------------
 
 .PHONY: unit
