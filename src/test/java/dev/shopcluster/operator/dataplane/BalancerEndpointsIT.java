@@ -1,7 +1,7 @@
 package dev.shopcluster.operator.dataplane;
 
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.fast;
 import static dev.shopcluster.operator.ShopFixtures.shop;
-import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.fast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
