@@ -22,7 +22,7 @@ public final class ShopServices {
     }
 
     /** A group no pod belongs to: slots are a and b. */
-    static final String FENCED_GROUP = "fenced";
+    public static final String FENCED_GROUP = "fenced";
 
     /** The Service clients use: the balancer's pods. */
     public static Service entry(ShopCluster shop) {
