@@ -4,13 +4,16 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-KUBE_VERSION       ?= 1.34.4
+# The one source of the Kubernetes version: the Go module the binaries are built from.
+KUBE_VERSION       := $(shell sed -n 's/^[[:space:]]*k8s.io\/kubernetes v//p' hack/kube-binaries/kubernetes/go.mod)
 ETCD_VERSION       := $(shell sed -n 's/^require go.etcd.io\/etcd\/server\/v3 v//p' hack/kube-binaries/etcd/go.mod)
 GOARCH             := $(shell go env GOARCH 2>/dev/null || echo amd64)
 # kube-api-test reads binaries from $KUBE_API_TEST_DIR/k8s/<version>-<os>-<arch>/.
 KUBE_API_TEST_DIR  ?= $(HOME)/.kubeapitest
 KUBE_BIN_DIR       := $(KUBE_API_TEST_DIR)/k8s/$(KUBE_VERSION)-linux-$(GOARCH)
 MVN                ?= mvn -B -ntp
+# What the tests read (dev.shopcluster.operator.KubeBinaries); the pom has defaults for plain mvn.
+MVN_KUBE           := -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) -Dkube.arch=$(GOARCH)
 
 K8S_LDFLAGS := -s -w \
   $(foreach p,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
@@ -83,9 +86,21 @@ $(HAPROXY_BINARY):
 
 # --- Build and test --------------------------------------------------------------------------------
 
+.PHONY: unit
+unit: ## Run the unit tests only (seconds; needs nothing but a JDK and Maven)
+	$(MVN) test
+
 .PHONY: test
 test: tools kube-binaries realnode ## Run every test tier: unit, API server, data plane (haproxy), simulated cluster, real node
-	$(MVN) verify -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) $(REALNODE_PROPS)
+	$(MVN) verify $(MVN_KUBE) $(REALNODE_PROPS)
+
+.PHONY: fmt
+fmt: ## Format the Java sources in place (Spotless with palantir-java-format)
+	$(MVN) spotless:apply
+
+.PHONY: fmt-check
+fmt-check: ## Fail when a Java source is not formatted; `make fmt` fixes it
+	$(MVN) spotless:check
 
 .PHONY: crds
 crds: ## Regenerate the CRD from the API classes into crds/ and the Helm chart
@@ -97,8 +112,6 @@ crds: ## Regenerate the CRD from the API classes into crds/ and the Helm chart
 docs: ## Regenerate the configuration reference docs/configuration.md from the CRD in crds/
 	$(MVN) -q test-compile exec:java -Dexec.mainClass=dev.shopcluster.operator.api.ConfigReference \
 	  -Dexec.classpathScope=test
-
--include hack/*.mk
 
 # --- Run ------------------------------------------------------------------------------------------
 
@@ -122,8 +135,7 @@ image: $(CRANE) $(JRE_BASE) ## Build the operator image (Quarkus Jib, no Docker 
 
 .PHONY: e2e-k3s
 e2e-k3s: image kube-binaries ## k3s e2e through Testcontainers (needs a Docker engine): chart, example, traffic, failover
-	$(MVN) verify -Dit.test=K3sIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
+	$(MVN) verify -Dit.test=K3sIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false $(MVN_KUBE)
 
 $(CRANE): hack/image/crane/go.mod
 	@mkdir -p $(IMAGE_TOOLS_DIR)
@@ -148,4 +160,4 @@ bench-dataplane: tools ## Data-plane figures: share per strategy, standby takeov
 .PHONY: bench
 bench: kube-binaries ## Control-plane figures: first reconcile, create latency, no-op writes, RSS, promotion latency
 	$(MVN) verify -Dit.test='OperatorBenchmark,PromotionBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) | sed -n '/^==== /,/^====$$/p'
+	  $(MVN_KUBE) | sed -n '/^==== /,/^====$$/p'

@@ -57,9 +57,9 @@ realnode-down: ## Stop the real node and remove everything it made
 .PHONY: test-realnode
 test-realnode: tools realnode ## Run only the real-node tier
 	$(MVN) verify -Dit.test='dev.shopcluster.operator.realnode.*IT' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) $(REALNODE_PROPS)
+	  $(MVN_KUBE) $(REALNODE_PROPS)
 
 .PHONY: bench-e2e
 bench-e2e: tools realnode ## Real-node figures: killed primary, promotion, switchover and config change, through the Service
 	$(MVN) verify -Dit.test=ActiveStandbyOnRealNodeIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) $(REALNODE_PROPS) | sed -n '/^==== /,/^====$$/p'
+	  $(MVN_KUBE) $(REALNODE_PROPS) | sed -n '/^==== /,/^====$$/p'

@@ -1,5 +1,6 @@
 package dev.shopcluster.operator.realnode;
 
+import dev.shopcluster.operator.KubeBinaries;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
@@ -75,7 +76,7 @@ public final class RealNode implements BeforeAllCallback, ExtensionContext.Store
 
     /** A binary built by `make kube-binaries`. */
     static String binary(String name) {
-        return binDir() + "/" + name;
+        return KubeBinaries.binary(name).toString();
     }
 
     /** Runs kubectl against the node; the output, or an exception with it when kubectl fails. */
@@ -138,11 +139,6 @@ public final class RealNode implements BeforeAllCallback, ExtensionContext.Store
         }
     }
 
-    private static String binDir() {
-        return System.getProperty("kube.api.test.dir", System.getProperty("user.home") + "/.kubeapitest")
-                + "/k8s/" + System.getProperty("kube.version", "1.34.4") + "-linux-amd64";
-    }
-
     private static String property(String name) {
         String value = System.getProperty(name);
         if (value == null || value.isBlank()) {
@@ -154,7 +150,7 @@ public final class RealNode implements BeforeAllCallback, ExtensionContext.Store
 
     private static void script(String command, Duration timeout) {
         ProcessBuilder builder = new ProcessBuilder(SCRIPT.toString(), command).inheritIO();
-        builder.environment().put("KUBE_BIN_DIR", binDir());
+        builder.environment().put("KUBE_BIN_DIR", KubeBinaries.dir().toString());
         builder.environment().put("REALNODE_DIR", DIR.toString());
         if (command.equals("start")) {
             builder.environment().put("REALNODE_IMAGES", property("realnode.images"));
