@@ -161,3 +161,6 @@ bench-dataplane: tools ## Data-plane figures: share per strategy, standby takeov
 bench: kube-binaries ## Control-plane figures: first reconcile, create latency, no-op writes, RSS, promotion latency
 	$(MVN) verify -Dit.test='OperatorBenchmark,PromotionBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
 	  $(MVN_KUBE) | sed -n '/^==== /,/^====$$/p'
+
+# The real-node tier: its binaries, images, and test targets.
+include hack/realnode.mk

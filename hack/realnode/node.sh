@@ -82,8 +82,13 @@ start() {
       cat /sys/fs/cgroup/cpuset/cpuset.mems >"$cgroup/cpuset.mems" ;;
     esac
   done
-  mkdir -p "/sys/fs/cgroup/pids/$CGROUP/daemons"
-  echo $$ >"/sys/fs/cgroup/pids/$CGROUP/daemons/cgroup.procs"
+  # The node gets the CPU weight of a machine of its own (8 busy host threads' worth), so pods and
+  # their control plane keep up when other work shares this host's cores.
+  echo 8192 >"/sys/fs/cgroup/cpu/$CGROUP/cpu.shares"
+  for hierarchy in pids cpu; do
+    mkdir -p "/sys/fs/cgroup/$hierarchy/$CGROUP/daemons"
+    echo $$ >"/sys/fs/cgroup/$hierarchy/$CGROUP/daemons/cgroup.procs"
+  done
 
   LOCAL_CLUSTER_DIR=$DIR/control-plane LOCAL_CLUSTER_PORT_BASE=$API_PORT LOCAL_CLUSTER_NODES=0 \
     LOCAL_CLUSTER_ADDRESS=$NODE_IP in_node "$HERE/../local-cluster.sh" start

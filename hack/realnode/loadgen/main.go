@@ -29,7 +29,7 @@ func main() {
 	url := flag.String("url", "", "URL to request")
 	rate := flag.Float64("rate", 50, "requests per second")
 	duration := flag.Duration("duration", time.Minute, "how long to send")
-	timeout := flag.Duration("timeout", 2*time.Second, "per-request timeout")
+	timeout := flag.Duration("timeout", 5*time.Second, "per-request timeout")
 	header := flag.String("header", "", "header to send a key in, e.g. X-Session-Id")
 	keys := flag.Int("keys", 100, "number of distinct keys, sent in turn, with -header")
 	await := flag.Duration("await", 0, "first wait at most this long until the URL answers 200")

@@ -121,7 +121,7 @@ class ActiveStandbyOnRealNodeIT {
             Instant annotated = Instant.now();
             RealNode.kubectl("-n", NAMESPACE, "annotate", "shop", SHOP, "--overwrite",
                     ShopClusterReconciler.SWITCHOVER_ANNOTATION + "=" + target.id());
-            await().atMost(Duration.ofMinutes(1)).until(() -> decided.at() != null && primaryServiceSwitched.at() != null);
+            await().atMost(Duration.ofMinutes(2)).until(() -> decided.at() != null && primaryServiceSwitched.at() != null);
             Instant decision = decided.at();
             Instant reloaded = awaitBalancersReloadedAfter(decision);
             List<LoadGenerator.Response> responses = observeUntilServedOnlyBy(load, target, reloaded);
