@@ -1,7 +1,6 @@
 package dev.shopcluster.operator.realnode;
 
 import dev.shopcluster.operator.KubeBinaries;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -89,30 +89,34 @@ public final class RealNode implements BeforeAllCallback, ExtensionContext.Store
     }
 
     /**
-     * Kills every process of the pod's running containers with SIGKILL, as a crash would; the kubelet
-     * sees them exit and restarts them. Returns how many processes were killed.
+     * Kills every process of the pod's containers with SIGKILL, as a crash would, found in the pod's
+     * cgroup rather than in its status, which lags behind the kubelet's restarts; the sandbox (pause)
+     * is left alone. The kubelet sees the containers exit and restarts them. Returns how many were killed.
      */
     static int killContainers(Pod pod) {
-        int killed = 0;
-        for (ContainerStatus container : pod.getStatus().getContainerStatuses()) {
-            if (container.getContainerID() == null || container.getState().getRunning() == null) {
-                continue;
-            }
-            String id = container.getContainerID().replaceFirst("^containerd://", "");
-            try (Stream<Path> dirs = Files.find(CGROUP, 6,
-                    (path, attributes) -> attributes.isDirectory() && path.getFileName().toString().equals(id))) {
-                for (Path dir : dirs.toList()) {
-                    for (String pid : Files.readAllLines(dir.resolve("cgroup.procs"))) {
-                        if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::destroyForcibly).orElse(false)) {
-                            killed++;
+        String podCgroup = "pod" + pod.getMetadata().getUid();
+        try (Stream<Path> dirs = Files.find(CGROUP, 4,
+                (path, attributes) -> attributes.isDirectory() && path.getFileName().toString().equals(podCgroup))) {
+            int killed = 0;
+            for (Path dir : dirs.toList()) {
+                try (Stream<Path> procs = Files.find(dir, 2, (path, attributes) -> path.endsWith("cgroup.procs"))) {
+                    for (Path procsFile : procs.toList()) {
+                        for (String pid : Files.readAllLines(procsFile)) {
+                            killed += kill(ProcessHandle.of(Long.parseLong(pid)));
                         }
                     }
                 }
-            } catch (IOException e) {
-                // The container ended while we looked: nothing left to kill.
             }
+            return killed;
+        } catch (IOException e) {
+            // The pod's cgroup went away while we looked: nothing left to kill.
+            return 0;
         }
-        return killed;
+    }
+
+    private static int kill(Optional<ProcessHandle> process) {
+        boolean sandbox = process.flatMap(p -> p.info().command()).filter(c -> c.endsWith("/pause")).isPresent();
+        return !sandbox && process.map(ProcessHandle::destroyForcibly).orElse(false) ? 1 : 0;
     }
 
     private static String run(String binary, String... args) {
