@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.PullImageResultCallback;
-import com.github.dockerjava.api.exception.NotFoundException;
 import dev.shopcluster.operator.KubeBinaries;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
@@ -22,15 +19,18 @@ import io.fabric8.kubernetes.client.LocalPortForward;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -47,9 +47,9 @@ import org.testcontainers.utility.TestcontainersConfiguration;
  * End to end on a real cluster: k3s in a container (Testcontainers), the operator image from
  * `make image` installed with the Helm chart, examples/active-standby.yaml serving a real HTTP image,
  * traffic through the balancer Service, the primary's pods killed, promotion, traffic still served.
- * It needs a Docker engine, the k3s and Ryuk images (local, or pulled within {@link #PULL_TIMEOUT}) and
- * the operator image tarball (`make e2e-k3s` builds the tarball and runs it); without any of them it is
- * skipped at once with a message that says which one is missing.
+ * It needs a Docker engine that already has the k3s and Ryuk images, and the operator image tarball
+ * (`make e2e-k3s` builds the tarball and runs it); without any of them it is skipped at once with a
+ * message that says which one is missing.
  */
 class K3sIT {
 
@@ -62,8 +62,7 @@ class K3sIT {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Logger LOG = Logger.getLogger(K3sIT.class);
-    /** Where no registry answers, Testcontainers would retry a pull for minutes before failing. */
-    private static final Duration PULL_TIMEOUT = Duration.ofSeconds(30);
+    private static final Path DOCKER_SOCKET = Path.of("/var/run/docker.sock");
 
     private static K3sContainer k3s;
     private static KubernetesClient client;
@@ -74,20 +73,21 @@ class K3sIT {
      */
     @BeforeEach
     void installOperatorAndShopOnce() throws Exception {
-        skipUnless(DockerClientFactory.instance().isDockerAvailable(),
-                "no Docker engine is reachable (Testcontainers found none through DOCKER_HOST,"
-                        + " /var/run/docker.sock or its other strategies), and the k3s e2e tier runs k3s in a"
-                        + " container. Where a Docker engine exists, `make e2e-k3s` runs it.");
         skipUnless(Files.isRegularFile(OPERATOR_IMAGE), OPERATOR_IMAGE
                 + " is missing; `make e2e-k3s` builds it (`make image`) before running this test.");
         if (k3s != null) {
             return;
         }
+        // Checked before Testcontainers touches the engine: its first call starts Ryuk.
         for (String image : neededImages()) {
-            skipUnless(imageAvailable(image), "the Docker engine has no image " + image + " and could not pull it within "
-                    + PULL_TIMEOUT.toSeconds() + " s (no registry reachable?). Load it (`docker load`) or pull it where a"
-                    + " registry is reachable; the real-node tier (`make test-realnode`) needs no image registry.");
+            skipUnless(!engineLacksImage(image), "the Docker engine has no image " + image + ", and Testcontainers"
+                    + " would try to pull it for minutes where no registry answers. Pull or load it first"
+                    + " (`docker pull " + image + "`); the real-node tier (`make test-realnode`) needs no registry.");
         }
+        skipUnless(DockerClientFactory.instance().isDockerAvailable(),
+                "no Docker engine is reachable (Testcontainers found none through DOCKER_HOST,"
+                        + " /var/run/docker.sock or its other strategies), and the k3s e2e tier runs k3s in a"
+                        + " container. Where a Docker engine exists, `make e2e-k3s` runs it.");
         k3s = new K3sContainer(K3S);
         k3s.start();
         Files.createDirectories(KUBECONFIG.getParent());
@@ -162,21 +162,21 @@ class K3sIT {
         return List.of(TestcontainersConfiguration.getInstance().getRyukImage(), K3S.asCanonicalNameString());
     }
 
-    private static boolean imageAvailable(String image) {
-        DockerClient docker = DockerClientFactory.instance().client();
-        try {
-            docker.inspectImageCmd(image).exec();
-            return true;
-        } catch (NotFoundException e) {
-            LOG.infof("pulling %s (at most %d s)", image, PULL_TIMEOUT.toSeconds());
-        }
-        try (PullImageResultCallback pull = docker.pullImageCmd(image).exec(new PullImageResultCallback())) {
-            return pull.awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (RuntimeException | IOException e) {
-            LOG.infof("pulling %s failed: %s", image, e.getMessage());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * Whether a Docker engine answers on its default socket and says it has no such image, asked over
+     * the engine's API directly: Testcontainers' client would first start Ryuk, pulling its image for
+     * minutes where no registry answers. False where no engine answers there.
+     */
+    private static boolean engineLacksImage(String image) {
+        try (SocketChannel engine = SocketChannel.open(UnixDomainSocketAddress.of(DOCKER_SOCKET))) {
+            engine.write(ByteBuffer.wrap(("GET /images/" + image + "/json HTTP/1.0\r\nHost: docker\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer statusLine = ByteBuffer.allocate(12);
+            while (statusLine.hasRemaining() && engine.read(statusLine) >= 0) {
+                // HTTP/1.x NNN
+            }
+            return new String(statusLine.array(), StandardCharsets.US_ASCII).endsWith(" 404");
+        } catch (IOException e) {
             return false;
         }
     }

@@ -261,10 +261,9 @@ class ActiveStandbyOnRealNodeIT {
     }
 
     private static void awaitServedBy(LoadGenerator load, Slot slot) {
-        await().atMost(Duration.ofMinutes(1)).until(() -> {
-            List<LoadGenerator.Response> responses = load.responses();
-            return responses.size() > RATE && responses.subList(responses.size() - RATE, responses.size()).stream()
-                    .allMatch(r -> servedBy(r, slot));
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            List<LoadGenerator.Response> responses = load.recent(RATE);
+            return responses.size() == RATE && responses.stream().allMatch(r -> servedBy(r, slot));
         });
     }
 
@@ -324,7 +323,7 @@ class ActiveStandbyOnRealNodeIT {
         }
     }
 
-    /** The first moment a condition held, polled every 100 ms in the background while the test acts. */
+    /** The first moment a condition held, polled every 200 ms in the background while the test acts. */
     private static final class Probe implements AutoCloseable {
 
         private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
@@ -340,7 +339,7 @@ class ActiveStandbyOnRealNodeIT {
                 } catch (RuntimeException e) {
                     // An API call that failed once is polled again.
                 }
-            }, 0, 100, TimeUnit.MILLISECONDS);
+            }, 0, 200, TimeUnit.MILLISECONDS);
             return probe;
         }
 

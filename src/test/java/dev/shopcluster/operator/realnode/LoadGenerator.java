@@ -77,7 +77,7 @@ final class LoadGenerator {
     /** Waits until every request was sent and answered (or timed out), then returns them in send order. */
     List<Response> awaitAll(Duration timeout) {
         await().atMost(AWAIT_ANSWER.plus(timeout)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            String log = log();
+            String log = "\n" + client.pods().inNamespace(namespace).withName(name).tailingLines(1).getLog();
             if ("Failed".equals(client.pods().inNamespace(namespace).withName(name).get().getStatus().getPhase())) {
                 throw new IllegalStateException("load generator " + name + " failed:" + log);
             }
@@ -88,8 +88,17 @@ final class LoadGenerator {
 
     /** The requests answered so far, in send order. */
     List<Response> responses() {
+        return parse(log());
+    }
+
+    /** The last {@code count} requests answered, in send order: a cheap look while the run goes on. */
+    List<Response> recent(int count) {
+        return parse(client.pods().inNamespace(namespace).withName(name).tailingLines(count).getLog());
+    }
+
+    private static List<Response> parse(String log) {
         List<Response> responses = new ArrayList<>();
-        for (String line : log().split("\n")) {
+        for (String line : log.split("\n")) {
             String[] f = line.trim().split(" ");
             if (f.length == 6) {
                 responses.add(new Response(Long.parseLong(f[0]), Instant.EPOCH.plusNanos(Long.parseLong(f[1]) * 1000),
