@@ -2,6 +2,7 @@ package dev.shopcluster.operator.ha;
 
 import dev.shopcluster.operator.api.Slot;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The promotion state an ActiveStandby shop keeps in its status, so that a restarted or newly elected
@@ -14,21 +15,25 @@ import java.time.Instant;
  * @param demotedReadySince Automatic failback: since when the demoted slot has been healthy, else null
  * @param failovers promotions decided because the primary was unready
  * @param lastFailover when the last of them was decided, else null
- * @param primaryServed whether the target has had minReadyPrimaries ready pods since it became the
- *     target: a primary that never became healthy is still starting, and is not failed over
+ * @param recentFailovers when the failovers of the last {@link HaPolicy#BACKOFF_WINDOW} were decided, oldest
+ *     first: each one doubles the wait before the next
  */
 public record HaState(Slot target, Slot current, Instant primaryUnreadySince, Slot demoted, Instant demotedReadySince,
-        int failovers, Instant lastFailover, boolean primaryServed) {
+        int failovers, Instant lastFailover, List<Instant> recentFailovers) {
 
-    /** A state whose primary has served (the common case in tests and in a running shop). */
-    public HaState(Slot target, Slot current, Instant primaryUnreadySince, Slot demoted, Instant demotedReadySince,
-            int failovers, Instant lastFailover) {
-        this(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover, true);
+    public HaState {
+        recentFailovers = List.copyOf(recentFailovers);
     }
 
-    /** A new shop: slot a is to serve, once its pods are first ready. */
+    /** A state without failovers in the backoff window (the common case in tests and in a running shop). */
+    public HaState(Slot target, Slot current, Instant primaryUnreadySince, Slot demoted, Instant demotedReadySince,
+            int failovers, Instant lastFailover) {
+        this(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover, List.of());
+    }
+
+    /** A new shop: slot a is to serve. */
     public static HaState initial() {
-        return new HaState(Slot.A, Slot.A, null, null, null, 0, null, false);
+        return new HaState(Slot.A, Slot.A, null, null, null, 0, null, List.of());
     }
 
     public boolean promotionInFlight() {

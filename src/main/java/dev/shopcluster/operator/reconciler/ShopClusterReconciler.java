@@ -180,7 +180,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
      */
     private ShopCluster recordDecision(ShopCluster shop, HaDecision ha, Context<ShopCluster> context, Instant now) {
         ShopClusterStatus status = shop.getStatus() != null ? shop.getStatus() : new ShopClusterStatus();
-        HaStatus.write(ha.state(), status);
+        HaStatus.write(ha.state(), HaPolicy.of(shop.getSpec()), status);
         Long generation = shop.getMetadata().getGeneration();
         var failedOver = switch (ha.trigger()) {
             case FAILOVER -> Conditions.next(status.getConditions(), ConditionTypes.FAILED_OVER, true,

@@ -5,6 +5,7 @@ import static dev.shopcluster.operator.status.ConditionTypes.*;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.ha.HaDecision;
+import dev.shopcluster.operator.ha.HaPolicy;
 import dev.shopcluster.operator.ha.HaState;
 import dev.shopcluster.operator.ha.HaStatus;
 import dev.shopcluster.operator.resources.BalancerConfigMap;
@@ -87,7 +88,7 @@ public final class ShopStatusAggregator {
         status.setBalancerConfigHash(BalancerConfigMap.hash(desired.balancerConfig()));
         List<Condition> kept = before;
         if (haState != null) {
-            HaStatus.write(haState, status);
+            HaStatus.write(haState, HaPolicy.of(shop.getSpec()), status);
             status.setStandbyReadyReplicas(standbyPods.ready);
             status.setSelector(ShopLabels.toSelectorString(ShopLabels.groupSelector(shop, haState.current().id())));
         } else {

@@ -78,7 +78,7 @@ class FailoverIT {
                 () -> Conditions.find(shop("lonely").getStatus().getConditions(), ConditionTypes.DEGRADED).orElseThrow(),
                 c -> ConditionTypes.NO_HEALTHY_STANDBY.equals(c.getReason()));
         assertThat(degraded.getStatus()).isEqualTo("True");
-        assertThat(degraded.getMessage()).contains("standby slot b has no ready pod");
+        assertThat(degraded.getMessage()).contains("standby slot b has 0 ready, not more");
         assertThat(Wiring.observe(client, namespace, "lonely").settledOn(Slot.A)).isTrue();
 
         WorkloadSimulator.allReady(client, namespace, "lonely-b");
