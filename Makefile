@@ -133,3 +133,9 @@ bench-dataplane: tools ## Data-plane figures: share per strategy, standby takeov
 bench: kube-binaries ## Control-plane figures: first reconcile, create latency, no-op writes, RSS, promotion latency
 	$(MVN) verify -Dit.test='OperatorBenchmark,PromotionBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) | sed -n '/^==== /,/^====$$/p'
+
+.PHONY: bench-scale
+bench-scale: kube-binaries ## Control-plane growth 100 -> 1,000 -> 3,000 shops: time to children and Ready, no-op writes and CPU, memory, unrelated objects
+	$(MVN) verify -Dit.test='ScaleBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) $(if $(SHOPS),-Dbench.scale.shops=$(SHOPS)) \
+	  | sed -n '/^==== /,/^====$$/p'
