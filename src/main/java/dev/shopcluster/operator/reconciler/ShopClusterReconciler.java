@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -38,6 +39,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -58,7 +60,7 @@ import org.jboss.logging.Logger;
  */
 // Not generation-aware: a switchover request is an annotation, which does not bump the generation.
 @ControllerConfiguration(name = ShopClusterReconciler.NAME, fieldManager = ShopLabels.MANAGER,
-        generationAwareEventProcessing = false)
+        generationAwareEventProcessing = false, informer = @Informer(itemStore = CachedObjects.ShopStore.class))
 public class ShopClusterReconciler implements Reconciler<ShopCluster> {
 
     public static final String NAME = "shopcluster";
@@ -90,10 +92,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     public List<EventSource<?, ShopCluster>> prepareEventSources(EventSourceContext<ShopCluster> context) {
         List<EventSource<?, ShopCluster>> sources = new ArrayList<>();
         for (Class<? extends HasMetadata> kind : CHILD_KINDS) {
-            sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ShopCluster.class)
-                    .withLabelSelector(ShopLabels.MANAGED_SELECTOR)
-                    .withNamespacesInheritedFromController()
-                    .build(), context));
+            sources.add(childSource(kind, context));
         }
         // Shop pods belong to ReplicaSets, not to us: map them to their ShopCluster by label. Their Ready
         // condition is the promotion signal.
@@ -102,8 +101,18 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(ShopLabels.INSTANCE), pod.getMetadata().getNamespace())))
+                .withItemStore(new TransformingItemStore<>(CachedObjects::shopPod))
                 .build(), context));
         return sources;
+    }
+
+    private static <R extends HasMetadata> InformerEventSource<R, ShopCluster> childSource(Class<R> kind,
+            EventSourceContext<ShopCluster> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ShopCluster.class)
+                .withLabelSelector(ShopLabels.MANAGED_SELECTOR)
+                .withNamespacesInheritedFromController()
+                .withItemStore(new TransformingItemStore<>(CachedObjects::child))
+                .build(), context);
     }
 
     @Override
