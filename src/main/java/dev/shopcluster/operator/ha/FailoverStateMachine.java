@@ -105,31 +105,32 @@ public final class FailoverStateMachine {
                 timer.at(Duration.between(now, deadline));
             }
         }
-        HaState next = new HaState(state.target(), state.current(), unreadySince, demoted, demotedReadySince,
-                state.failovers(), state.lastFailover(), recent);
+        HaState next = state.withPrimaryUnreadySince(unreadySince).withDemoted(demoted)
+                .withDemotedReadySince(demotedReadySince).withRecentFailovers(recent);
         return decision(policy, next, switchoverTo, timer.earliest, Trigger.NONE, waiting != null ? waiting
                 : "slot %s is primary with %d/%d ready".formatted(primary.id(), primaryReady, policy.replicas()), false);
     }
 
     /** Records the wiring of the target as complete. */
     public static HaState wired(HaState state) {
-        return new HaState(state.target(), state.target(), state.primaryUnreadySince(), state.demoted(),
-                state.demotedReadySince(), state.failovers(), state.lastFailover(), state.recentFailovers());
+        return state.withCurrent(state.target());
     }
 
     private static HaDecision promote(HaPolicy policy, HaState state, Slot to, Trigger trigger,
             List<Instant> recentFailovers, Instant now, String message) {
         boolean failover = trigger == Trigger.FAILOVER;
-        HaState next = new HaState(to, state.current(), null, failover ? state.current() : null, null,
-                failover ? state.failovers() + 1 : state.failovers(), failover ? now : state.lastFailover(),
-                recentFailovers);
+        HaState next = state.withTarget(to).withPrimaryUnreadySince(null).withDemoted(failover ? state.current() : null)
+                .withDemotedReadySince(null).withRecentFailovers(recentFailovers);
+        if (failover) {
+            next = next.withFailovers(state.failovers() + 1, now);
+        }
         return decision(policy, next, Optional.empty(), null, trigger, message, false);
     }
 
     /** Past the grace with no better standby: the standby, demoted or not, is not healthy now either. */
     private static HaState stuck(HaState state, Instant unreadySince, List<Instant> recentFailovers) {
-        return new HaState(state.target(), state.current(), unreadySince, state.demoted(), null,
-                state.failovers(), state.lastFailover(), recentFailovers);
+        return state.withPrimaryUnreadySince(unreadySince).withDemotedReadySince(null)
+                .withRecentFailovers(recentFailovers);
     }
 
     /**

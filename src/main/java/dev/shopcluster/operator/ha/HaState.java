@@ -25,18 +25,54 @@ public record HaState(Slot target, Slot current, Instant primaryUnreadySince, Sl
         recentFailovers = List.copyOf(recentFailovers);
     }
 
-    /** A state without failovers in the backoff window (the common case in tests and in a running shop). */
-    public HaState(Slot target, Slot current, Instant primaryUnreadySince, Slot demoted, Instant demotedReadySince,
-            int failovers, Instant lastFailover) {
-        this(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover, List.of());
-    }
-
     /** A new shop: slot a is to serve. */
     public static HaState initial() {
-        return new HaState(Slot.A, Slot.A, null, null, null, 0, null, List.of());
+        return serving(Slot.A);
+    }
+
+    /** {@code primary} is wired; no failover so far, nothing pending. */
+    public static HaState serving(Slot primary) {
+        return new HaState(primary, primary, null, null, null, 0, null, List.of());
     }
 
     public boolean promotionInFlight() {
         return target != current;
+    }
+
+    public HaState withTarget(Slot target) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                recentFailovers);
+    }
+
+    public HaState withCurrent(Slot current) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                recentFailovers);
+    }
+
+    public HaState withPrimaryUnreadySince(Instant primaryUnreadySince) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                recentFailovers);
+    }
+
+    public HaState withDemoted(Slot demoted) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                recentFailovers);
+    }
+
+    public HaState withDemotedReadySince(Instant demotedReadySince) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                recentFailovers);
+    }
+
+    /** The count of failovers so far and when the last of them was decided. */
+    public HaState withFailovers(int failovers, Instant lastFailover) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                recentFailovers);
+    }
+
+    /** When the failovers still inside the backoff window were decided, oldest first. */
+    public HaState withRecentFailovers(List<Instant> recentFailovers) {
+        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
+                recentFailovers);
     }
 }

@@ -1,10 +1,15 @@
 package dev.shopcluster.operator.haproxy;
 
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.ADMIN_SOCKET;
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.HEALTH_PATH;
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.METRICS_PATH;
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.SERVER_STATE_FILE;
+
 import dev.shopcluster.operator.api.HealthCheckSpec;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterSpec;
 import dev.shopcluster.operator.api.StrategySpec;
-import dev.shopcluster.operator.resources.ShopGroup;
+import dev.shopcluster.operator.topology.ShopGroup;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -19,13 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class HaproxyConfigRenderer {
 
-    public static final String HEALTH_PATH = "/healthz";
-    public static final String METRICS_PATH = "/metrics";
     /** The backend every request goes to. */
     public static final String BACKEND = "shop";
-    /** File names in the runtime directory. */
-    public static final String ADMIN_SOCKET = "admin.sock";
-    public static final String SERVER_STATE_FILE = "servers.state";
     /** HAProxy's highest server weight; see {@link #serverWeight}. */
     static final int MAX_WEIGHT = 256;
 

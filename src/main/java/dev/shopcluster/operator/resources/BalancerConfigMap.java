@@ -1,6 +1,7 @@
 package dev.shopcluster.operator.resources;
 
 import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.haproxy.BalancerPodLayout;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,6 @@ import java.util.Map;
 /** The ConfigMap holding the rendered haproxy.cfg. */
 public final class BalancerConfigMap {
 
-    public static final String CONFIG_KEY = "haproxy.cfg";
-
     private BalancerConfigMap() {
     }
 
@@ -21,7 +20,7 @@ public final class BalancerConfigMap {
         return new ConfigMapBuilder()
                 .withMetadata(OwnedMetadata.of(shop, ShopLabels.balancerName(shop),
                         ShopLabels.common(shop, ShopLabels.COMPONENT_BALANCER)))
-                .withData(Map.of(CONFIG_KEY, haproxyConfig))
+                .withData(Map.of(BalancerPodLayout.CONFIG_FILE_NAME, haproxyConfig))
                 .build();
     }
 

@@ -2,6 +2,8 @@ package dev.shopcluster.operator.resources;
 
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.haproxy.BalancerPodLayout;
+import dev.shopcluster.operator.topology.ShopGroup;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -24,7 +26,7 @@ public final class ShopServices {
         var balancer = shop.getSpec().getBalancer();
         return service(shop, shop.getMetadata().getName(), ShopLabels.COMPONENT_BALANCER,
                 ShopLabels.selector(shop, ShopLabels.COMPONENT_BALANCER), null, balancer.getPort(),
-                BalancerDeployment.PORT_NAME, balancer.getServiceType().name());
+                BalancerPodLayout.HTTP_PORT_NAME, balancer.getServiceType().name());
     }
 
     /** ActiveStandby: the wired primary slot's pods, for clients that must bypass the balancer. */

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopcluster.operator.api.StrategyType;
 import dev.shopcluster.operator.dataplane.HttpConnection.Response;
-import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
+import dev.shopcluster.operator.haproxy.BalancerPodLayout;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,9 +19,9 @@ class BalancerEndpointsIT {
             Response shopAnswer = HttpConnection.get(bed.frontend(), "/", Map.of());
             ShopBackend answered = bed.allBackends().stream().filter(b -> b.name().equals(shopAnswer.body()))
                     .findFirst().orElseThrow();
-            Response health = HttpConnection.get(bed.haproxy().monitor(), HaproxyConfigRenderer.HEALTH_PATH, Map.of());
-            Response metrics = HttpConnection.get(bed.haproxy().monitor(), HaproxyConfigRenderer.METRICS_PATH, Map.of());
-            Response metricsOnTrafficPort = HttpConnection.get(bed.frontend(), HaproxyConfigRenderer.METRICS_PATH, Map.of());
+            Response health = HttpConnection.get(bed.haproxy().monitor(), BalancerPodLayout.HEALTH_PATH, Map.of());
+            Response metrics = HttpConnection.get(bed.haproxy().monitor(), BalancerPodLayout.METRICS_PATH, Map.of());
+            Response metricsOnTrafficPort = HttpConnection.get(bed.frontend(), BalancerPodLayout.METRICS_PATH, Map.of());
 
             assertThat(answered.forwardedFor()).isEqualTo("127.0.0.1");
             assertThat(health.status()).isEqualTo(200);

@@ -13,7 +13,7 @@ import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.api.StrategyType;
 import dev.shopcluster.operator.dataplane.Traffic.Sample;
-import dev.shopcluster.operator.resources.SlotPlan;
+import dev.shopcluster.operator.topology.SlotPlan;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;

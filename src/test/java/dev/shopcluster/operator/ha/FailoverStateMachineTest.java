@@ -37,7 +37,7 @@ class FailoverStateMachineTest {
 
         @Test
         void healthyPrimaryChangesNothing() {
-            HaState state = servingOn(A);
+            HaState state = HaState.serving(A);
 
             HaDecision decision = decide(state, ready(REPLICAS, STANDBY_REPLICAS), T0);
 
@@ -50,7 +50,7 @@ class FailoverStateMachineTest {
 
         @Test
         void primaryWithExactlyMinReadyPrimariesIsHealthy() {
-            HaDecision decision = decide(servingOn(A), ready(MIN_READY, 0), T0);
+            HaDecision decision = decide(HaState.serving(A), ready(MIN_READY, 0), T0);
 
             assertThat(decision.state().primaryUnreadySince()).isNull();
             assertThat(decision.recheckAfter()).isNull();
@@ -58,7 +58,7 @@ class FailoverStateMachineTest {
 
         @Test
         void slotBAsPrimaryGetsReplicasAndSlotAStandbyReplicas() {
-            HaDecision decision = decide(servingOn(B), ready(STANDBY_REPLICAS, REPLICAS), T0);
+            HaDecision decision = decide(HaState.serving(B), ready(STANDBY_REPLICAS, REPLICAS), T0);
 
             assertUnchangedPrimary(decision, B);
         }
@@ -69,7 +69,7 @@ class FailoverStateMachineTest {
 
         @Test
         void primaryBelowMinReadyPrimariesStartsTheGraceNow() {
-            HaDecision decision = decide(servingOn(A), ready(MIN_READY - 1, STANDBY_REPLICAS), T0);
+            HaDecision decision = decide(HaState.serving(A), ready(MIN_READY - 1, STANDBY_REPLICAS), T0);
 
             assertThat(decision.state().primaryUnreadySince()).isEqualTo(T0);
             assertUnchangedPrimary(decision, A);
@@ -94,7 +94,8 @@ class FailoverStateMachineTest {
 
             assertThat(decision.trigger()).isEqualTo(Trigger.FAILOVER);
             assertThat(decision.primary()).isEqualTo(B);
-            assertThat(decision.state()).isEqualTo(new HaState(B, A, null, A, null, 1, end, List.of(end)));
+            assertThat(decision.state()).isEqualTo(HaState.serving(A).withTarget(B).withDemoted(A)
+                    .withFailovers(1, end).withRecentFailovers(List.of(end)));
             assertThat(decision.state().promotionInFlight()).isTrue();
             assertThat(decision.replicas(B)).as("the new primary is scaled to replicas").isEqualTo(REPLICAS);
             assertThat(decision.replicas(A)).as("the demoted slot keeps its pods").isEqualTo(REPLICAS);
@@ -131,7 +132,7 @@ class FailoverStateMachineTest {
 
         @Test
         void failoverCountsOnTopOfEarlierOnes() {
-            HaState state = new HaState(A, A, T0, null, null, 4, T0.minusSeconds(600));
+            HaState state = HaState.serving(A).withPrimaryUnreadySince(T0).withFailovers(4, T0.minusSeconds(600));
             Instant end = T0.plus(GRACE);
 
             HaDecision decision = decide(state, ready(0, 1), end);
@@ -151,7 +152,7 @@ class FailoverStateMachineTest {
 
         @Test
         void afterARecoveryTheNextDropStartsAFreshGrace() {
-            Shop shop = new Shop(MANUAL, servingOn(A));
+            Shop shop = new Shop(MANUAL, HaState.serving(A));
             shop.observe(0, 1, T0);
             shop.observe(MIN_READY, 1, T0.plusSeconds(4));
 
@@ -163,7 +164,7 @@ class FailoverStateMachineTest {
 
         @Test
         void flappingWithinTheGraceNeverPromotes() {
-            Shop shop = new Shop(MANUAL, servingOn(A));
+            Shop shop = new Shop(MANUAL, HaState.serving(A));
             Instant now = T0;
             for (int flap = 0; flap < 50; flap++) {
                 shop.observe(0, REPLICAS, now);
@@ -177,7 +178,7 @@ class FailoverStateMachineTest {
 
         @Test
         void aRestartWithinTheGraceNeitherResetsNorSkipsIt() {
-            HaState recorded = decide(servingOn(A), ready(0, 1), T0).state();
+            HaState recorded = decide(HaState.serving(A), ready(0, 1), T0).state();
             HaState restored = HaStatus.read(status(recorded));
 
             HaDecision early = decide(restored, ready(0, 1), T0.plusSeconds(3));
@@ -222,7 +223,7 @@ class FailoverStateMachineTest {
 
         @Test
         void aStandbyThatBecomesReadyLaterIsPromotedThen() {
-            Shop shop = new Shop(MANUAL, servingOn(A));
+            Shop shop = new Shop(MANUAL, HaState.serving(A));
             shop.observe(0, 0, T0);
             assertThat(shop.observe(0, 0, T0.plusSeconds(30)).noHealthyStandby()).isTrue();
 
@@ -294,7 +295,7 @@ class FailoverStateMachineTest {
         @Test
         void twoUnhealthySlotsPingPongWithADoublingWait() {
             // Each new primary keeps one ready pod, the slot it replaced recovers two: every failover is due.
-            Shop shop = new Shop(MANUAL, servingOn(A));
+            Shop shop = new Shop(MANUAL, HaState.serving(A));
             List<Instant> failovers = new java.util.ArrayList<>();
             for (Instant now = T0; now.isBefore(T0.plusSeconds(600)); now = now.plusSeconds(1)) {
                 Slot primary = shop.state.current();
@@ -319,7 +320,7 @@ class FailoverStateMachineTest {
         void theWaitIsCappedAtFiveMinutes() {
             List<Instant> eight = java.util.stream.IntStream.range(0, 8).mapToObj(i -> T0.minusSeconds(i + 1))
                     .sorted().toList();
-            HaState state = new HaState(A, A, T0, null, null, 8, T0.minusSeconds(1), eight);
+            HaState state = unreadySince(A, T0).withFailovers(8, T0.minusSeconds(1)).withRecentFailovers(eight);
 
             assertThat(decide(state, ready(0, REPLICAS), T0.plus(Duration.ofMinutes(5)).minus(TICK)).trigger())
                     .isEqualTo(Trigger.NONE);
@@ -330,10 +331,10 @@ class FailoverStateMachineTest {
         @Test
         void aFailoverTenMinutesAgoNoLongerCounts() {
             Instant tenMinutesAgo = T0.minus(HaPolicy.BACKOFF_WINDOW);
-            HaState justInside = new HaState(A, A, T0.minus(GRACE), null, null, 1, tenMinutesAgo.plus(TICK),
-                    List.of(tenMinutesAgo.plus(TICK)));
-            HaState justOutside = new HaState(A, A, T0.minus(GRACE), null, null, 1, tenMinutesAgo,
-                    List.of(tenMinutesAgo));
+            HaState justInside = unreadySince(A, T0.minus(GRACE)).withFailovers(1, tenMinutesAgo.plus(TICK))
+                    .withRecentFailovers(List.of(tenMinutesAgo.plus(TICK)));
+            HaState justOutside = unreadySince(A, T0.minus(GRACE)).withFailovers(1, tenMinutesAgo)
+                    .withRecentFailovers(List.of(tenMinutesAgo));
 
             HaDecision inside = decide(justInside, ready(0, REPLICAS), T0);
             HaDecision outside = decide(justOutside, ready(0, REPLICAS), T0);
@@ -347,7 +348,8 @@ class FailoverStateMachineTest {
         @Test
         void theWaitShortensWhenAFailoverLeavesTheWindow() {
             Instant failover = T0.minus(HaPolicy.BACKOFF_WINDOW).plusSeconds(1);
-            HaState state = new HaState(A, A, T0.minusSeconds(8), null, null, 1, failover, List.of(failover));
+            HaState state = unreadySince(A, T0.minusSeconds(8)).withFailovers(1, failover)
+                    .withRecentFailovers(List.of(failover));
 
             HaDecision waiting = decide(state, ready(0, REPLICAS), T0);
             HaDecision due = decide(waiting.state(), ready(0, REPLICAS), T0.plus(waiting.recheckAfter()));
@@ -360,7 +362,7 @@ class FailoverStateMachineTest {
         @Test
         void aHealthyShopForgetsFailoversOnceTheyLeaveTheWindow() {
             Instant failover = T0.minus(Duration.ofMinutes(9));
-            HaState state = new HaState(A, A, null, null, null, 1, failover, List.of(failover));
+            HaState state = HaState.serving(A).withFailovers(1, failover).withRecentFailovers(List.of(failover));
 
             HaDecision recent = decide(state, ready(REPLICAS, 1), T0);
             HaDecision later = decide(recent.state(), ready(REPLICAS, 1), T0.plus(recent.recheckAfter()));
@@ -374,7 +376,7 @@ class FailoverStateMachineTest {
 
         @Test
         void switchoversAndFailbacksDoNotCount() {
-            HaDecision switched = switchover(servingOn(A), B, ready(REPLICAS, REPLICAS), T0);
+            HaDecision switched = switchover(HaState.serving(A), B, ready(REPLICAS, REPLICAS), T0);
 
             assertThat(switched.trigger()).isEqualTo(Trigger.SWITCHOVER);
             assertThat(switched.state().recentFailovers()).isEmpty();
@@ -384,7 +386,7 @@ class FailoverStateMachineTest {
     @Nested
     class PromotionInFlight {
 
-        private final HaState inFlight = new HaState(B, A, null, A, null, 1, T0);
+        private final HaState inFlight = HaState.serving(A).withTarget(B).withDemoted(A).withFailovers(1, T0);
 
         @Test
         void decidesNothingNewAndKeepsTheTarget() {
@@ -413,13 +415,14 @@ class FailoverStateMachineTest {
         void wiringSetsTheCurrentPrimaryToTheTargetAndKeepsTheRest() {
             HaState wired = FailoverStateMachine.wired(inFlight);
 
-            assertThat(wired).isEqualTo(new HaState(B, B, null, A, null, 1, T0, List.of()));
+            assertThat(wired).isEqualTo(HaState.serving(B).withDemoted(A).withFailovers(1, T0));
             assertThat(wired.promotionInFlight()).isFalse();
         }
 
         @Test
         void wiringAWiredStateChangesNothing() {
-            HaState state = new HaState(A, A, T0, B, T0.plusSeconds(1), 2, T0.minusSeconds(9));
+            HaState state = HaState.serving(A).withPrimaryUnreadySince(T0).withDemoted(B)
+                    .withDemotedReadySince(T0.plusSeconds(1)).withFailovers(2, T0.minusSeconds(9));
 
             assertThat(FailoverStateMachine.wired(state)).isEqualTo(state);
         }
@@ -430,22 +433,22 @@ class FailoverStateMachineTest {
 
         @Test
         void scalesTheRequestedSlotUpAndWaitsForAllOfItsPods() {
-            HaDecision decision = switchover(servingOn(A), B, ready(REPLICAS, REPLICAS - 1), T0);
+            HaDecision decision = switchover(HaState.serving(A), B, ready(REPLICAS, REPLICAS - 1), T0);
 
             assertUnchangedPrimary(decision, A, REPLICAS);
-            assertThat(decision.state()).isEqualTo(servingOn(A));
+            assertThat(decision.state()).isEqualTo(HaState.serving(A));
             assertThat(decision.message()).isEqualTo("switchover to slot b waits for its pods: 2/3 ready");
         }
 
         @Test
         void switchesOnceTheRequestedSlotHasReplicasReady() {
-            HaState state = new HaState(A, A, null, null, null, 2, T0.minusSeconds(60));
+            HaState state = HaState.serving(A).withFailovers(2, T0.minusSeconds(60));
 
             HaDecision decision = switchover(state, B, ready(REPLICAS, REPLICAS), T0);
 
             assertThat(decision.trigger()).isEqualTo(Trigger.SWITCHOVER);
             assertThat(decision.state()).as("not a failover: counters unchanged, nothing demoted")
-                    .isEqualTo(new HaState(B, A, null, null, null, 2, T0.minusSeconds(60)));
+                    .isEqualTo(HaState.serving(A).withTarget(B).withFailovers(2, T0.minusSeconds(60)));
             assertThat(decision.replicas(B)).isEqualTo(REPLICAS);
             assertThat(decision.replicas(A)).isEqualTo(STANDBY_REPLICAS);
             assertThat(decision.message()).isEqualTo("switched over to slot b: 3/3 ready");
@@ -453,7 +456,7 @@ class FailoverStateMachineTest {
 
         @Test
         void waitsUntilTheRequestedSlotIsReadyThenSwitches() {
-            Shop shop = new Shop(MANUAL, servingOn(A)).requestSwitchover(B);
+            Shop shop = new Shop(MANUAL, HaState.serving(A)).requestSwitchover(B);
             for (int readyB = 0; readyB < REPLICAS; readyB++) {
                 HaDecision waiting = shop.observe(REPLICAS, readyB, T0.plusSeconds(readyB));
                 assertUnchangedPrimary(waiting, A, REPLICAS);
@@ -467,9 +470,9 @@ class FailoverStateMachineTest {
         void switchoverToTheCurrentPrimaryIsANoOp() {
             SlotReadiness ready = ready(REPLICAS, STANDBY_REPLICAS);
 
-            HaDecision decision = switchover(servingOn(A), A, ready, T0);
+            HaDecision decision = switchover(HaState.serving(A), A, ready, T0);
 
-            assertThat(decision).isEqualTo(decide(servingOn(A), ready, T0));
+            assertThat(decision).isEqualTo(decide(HaState.serving(A), ready, T0));
             assertUnchangedPrimary(decision, A);
         }
 
@@ -484,7 +487,7 @@ class FailoverStateMachineTest {
 
         @Test
         void aPendingSwitchoverStillStartsTheGrace() {
-            HaDecision decision = switchover(servingOn(A), B, ready(0, 1), T0);
+            HaDecision decision = switchover(HaState.serving(A), B, ready(0, 1), T0);
 
             assertThat(decision.state().primaryUnreadySince()).isEqualTo(T0);
             assertThat(decision.recheckAfter()).isEqualTo(GRACE);
@@ -501,19 +504,19 @@ class FailoverStateMachineTest {
 
         @Test
         void switchingToTheDemotedSlotEndsItsDemotion() {
-            HaState failedOver = new HaState(B, B, null, A, null, 1, T0);
+            HaState failedOver = HaState.serving(B).withDemoted(A).withFailovers(1, T0);
 
             HaDecision decision = switchover(failedOver, A, ready(REPLICAS, REPLICAS), T0.plusSeconds(1));
 
             assertThat(decision.trigger()).isEqualTo(Trigger.SWITCHOVER);
-            assertThat(decision.state()).isEqualTo(new HaState(A, B, null, null, null, 1, T0));
+            assertThat(decision.state()).isEqualTo(HaState.serving(B).withTarget(A).withFailovers(1, T0));
         }
     }
 
     @Nested
     class Failback {
 
-        private final HaState failedOverToB = new HaState(B, B, null, A, null, 1, T0);
+        private final HaState failedOverToB = HaState.serving(B).withDemoted(A).withFailovers(1, T0);
 
         @Test
         void theDemotedSlotKeepsReplicasUntilItIsHealthy() {
@@ -527,7 +530,7 @@ class FailoverStateMachineTest {
         void manualFailbackMakesTheRecoveredSlotAnOrdinaryStandby() {
             HaDecision decision = decide(failedOverToB, ready(MIN_READY, REPLICAS), T0.plusSeconds(60));
 
-            assertThat(decision.state()).isEqualTo(new HaState(B, B, null, null, null, 1, T0));
+            assertThat(decision.state()).isEqualTo(HaState.serving(B).withFailovers(1, T0));
             assertUnchangedPrimary(decision, B, STANDBY_REPLICAS);
             assertThat(decision.recheckAfter()).isNull();
         }
@@ -556,7 +559,7 @@ class FailoverStateMachineTest {
 
         @Test
         void automaticFailbackWaitsOneNanosecondShortOfTheGrace() {
-            HaState timing = new HaState(B, B, null, A, T0, 1, T0);
+            HaState timing = HaState.serving(B).withDemoted(A).withDemotedReadySince(T0).withFailovers(1, T0);
 
             HaDecision decision = decide(AUTOMATIC, timing, ready(MIN_READY, REPLICAS), T0.plus(GRACE).minus(TICK));
 
@@ -567,13 +570,13 @@ class FailoverStateMachineTest {
 
         @Test
         void automaticFailbackMovesTrafficBackOnceTheDemotedSlotStayedHealthyForTheGrace() {
-            HaState timing = new HaState(B, B, null, A, T0, 1, T0);
+            HaState timing = HaState.serving(B).withDemoted(A).withDemotedReadySince(T0).withFailovers(1, T0);
 
             HaDecision decision = decide(AUTOMATIC, timing, ready(MIN_READY, REPLICAS), T0.plus(GRACE));
 
             assertThat(decision.trigger()).isEqualTo(Trigger.FAILBACK);
             assertThat(decision.state()).as("not counted as a failover")
-                    .isEqualTo(new HaState(A, B, null, null, null, 1, T0));
+                    .isEqualTo(HaState.serving(B).withTarget(A).withFailovers(1, T0));
             assertThat(decision.replicas(A)).isEqualTo(REPLICAS);
             assertThat(decision.replicas(B)).isEqualTo(STANDBY_REPLICAS);
             assertThat(decision.message()).isEqualTo("failed back to slot a: ready 2/3 for 5s");
@@ -615,7 +618,8 @@ class FailoverStateMachineTest {
 
         @Test
         void anUnhealthyPrimaryFailsOverToTheDemotedSlotBeforeAnyFailback() {
-            HaState both = new HaState(B, B, T0, A, T0, 1, T0);
+            HaState both = HaState.serving(B).withPrimaryUnreadySince(T0).withDemoted(A).withDemotedReadySince(T0)
+                    .withFailovers(1, T0);
 
             HaDecision decision = decide(AUTOMATIC, both, ready(REPLICAS, 0), T0.plus(GRACE));
 
@@ -626,7 +630,8 @@ class FailoverStateMachineTest {
 
         @Test
         void theRecheckIsTheEarlierOfTheGraceAndTheFailbackDeadlines() {
-            HaState both = new HaState(B, B, T0, A, T0.plusSeconds(2), 1, T0);
+            HaState both = HaState.serving(B).withPrimaryUnreadySince(T0).withDemoted(A)
+                    .withDemotedReadySince(T0.plusSeconds(2)).withFailovers(1, T0);
 
             HaDecision decision = decide(AUTOMATIC, both, ready(REPLICAS, 0), T0.plusSeconds(3));
 
@@ -637,7 +642,8 @@ class FailoverStateMachineTest {
 
     @Test
     void decisionsAreDeterministic() {
-        HaState state = new HaState(B, B, T0, A, T0.plusSeconds(1), 3, T0.minusSeconds(5));
+        HaState state = HaState.serving(B).withPrimaryUnreadySince(T0).withDemoted(A)
+                .withDemotedReadySince(T0.plusSeconds(1)).withFailovers(3, T0.minusSeconds(5));
         SlotReadiness ready = ready(MIN_READY, 1);
         Instant now = T0.plusSeconds(4);
 
@@ -650,14 +656,9 @@ class FailoverStateMachineTest {
         return new HaPolicy(REPLICAS, STANDBY_REPLICAS, MIN_READY, GRACE, failback);
     }
 
-    /** A wired, healthy primary. */
-    private static HaState servingOn(Slot primary) {
-        return new HaState(primary, primary, null, null, null, 0, null);
-    }
-
     /** A wired primary first seen below minReadyPrimaries at {@code since}. */
     private static HaState unreadySince(Slot primary, Instant since) {
-        return new HaState(primary, primary, since, null, null, 0, null);
+        return HaState.serving(primary).withPrimaryUnreadySince(since);
     }
 
     private static SlotReadiness ready(int a, int b) {

@@ -32,7 +32,7 @@ class HaStatusTest {
 
     @Test
     void theInitialStateIsSlotAWithoutFailovers() {
-        assertThat(HaState.initial()).isEqualTo(new HaState(Slot.A, Slot.A, null, null, null, 0, null, List.of()));
+        assertThat(HaState.initial()).isEqualTo(HaState.serving(Slot.A)).satisfies(s -> assertThat(s.failovers()).isZero());
     }
 
     @Test
@@ -58,7 +58,7 @@ class HaStatusTest {
     void clearedFieldsAreWrittenAsUnset() {
         ShopClusterStatus status = write(new HaState(Slot.A, Slot.A, T0, Slot.B, T0, 1, T0, List.of(T0)));
 
-        HaStatus.write(new HaState(Slot.A, Slot.A, null, null, null, 1, T0), POLICY, status);
+        HaStatus.write(HaState.serving(Slot.A).withFailovers(1, T0), POLICY, status);
 
         assertThat(status.getPrimaryUnreadySince()).isNull();
         assertThat(status.getDemotedPrimary()).isNull();
@@ -73,7 +73,7 @@ class HaStatusTest {
         status.setTargetPrimary(Slot.B);
 
         assertThat(HaStatus.read(status)).as("wired on the target, no failovers")
-                .isEqualTo(new HaState(Slot.B, Slot.B, null, null, null, 0, null, List.of()));
+                .isEqualTo(HaState.serving(Slot.B));
     }
 
     private static ShopClusterStatus write(HaState state) {
