@@ -53,7 +53,10 @@ class LeaderElectionProducer {
             return; // the election was cancelled by our own shutdown
         }
         LOG.error("lost the leader Lease: exiting so that only the new leader reconciles");
-        System.exit(1);
+        // From another thread: the caller may be Quarkus closing a failed start on the main thread, which the
+        // shutdown hooks System.exit runs would wait for (a deadlock that hid the start's error).
+        Thread exit = new Thread(() -> System.exit(1), "exit-on-lost-lease");
+        exit.start();
     }
 
     private static boolean shuttingDown() {

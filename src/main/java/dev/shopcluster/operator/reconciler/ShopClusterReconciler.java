@@ -8,14 +8,18 @@ import dev.shopcluster.operator.haproxy.InvalidBalancerInputException;
 import dev.shopcluster.operator.resources.DesiredChildren;
 import dev.shopcluster.operator.resources.ShopLabels;
 import dev.shopcluster.operator.status.ConditionEvents;
+import dev.shopcluster.operator.status.ConditionTypes;
+import dev.shopcluster.operator.status.Conditions;
 import dev.shopcluster.operator.status.Observation;
 import dev.shopcluster.operator.status.ShopStatusAggregator;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -62,6 +66,8 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
             List.of(Deployment.class, Service.class, ConfigMap.class, PodDisruptionBudget.class);
 
     static final Duration CONFLICT_RECHECK = Duration.ofSeconds(10);
+    static final Duration MIN_REJECTION_RETRY = Duration.ofSeconds(5);
+    static final Duration MAX_REJECTION_RETRY = Duration.ofMinutes(2);
     /** `kubectl annotate shop NAME shopcluster.dev/switchover-to=b`: a planned switchover to slot b. */
     public static final String SWITCHOVER_ANNOTATION = "shopcluster.dev/switchover-to";
 
@@ -116,42 +122,97 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         ShopCluster observed = promotion.map(PromotionFlow.Decided::shop).orElse(shop);
         DesiredChildren desired = DesiredChildren.of(observed,
                 promotion.map(PromotionFlow.Decided::plan).orElse(null), clusterDomain);
-        List<String> conflicts = reconcileChildren(observed, desired, context);
-        Optional<PromotionOutcome> outcome = promotion.map(p -> promotions.complete(p, conflicts.isEmpty(), context));
+        Children children = reconcileChildren(observed, desired, context);
+        Optional<PromotionOutcome> outcome = promotion.map(p -> promotions.complete(p, children.allApplied(), context));
         ShopClusterStatus status = ShopStatusAggregator.aggregate(observed,
-                new Observation(desired, deployments(context), conflicts, outcome), now);
+                new Observation(desired, deployments(context), children.conflicts(), children.rejected(), outcome), now);
+        logRejectionChange(observed, status);
         UpdateControl<ShopCluster> control = writeStatusIfChanged(observed, status, context);
-        return lookAgainAfter(conflicts, outcome).map(control::rescheduleAfter).orElse(control);
+        return lookAgainAfter(children.conflicts(), outcome, retryAfterRejection(status, now))
+                .map(control::rescheduleAfter).orElse(control);
     }
 
     /**
      * When to reconcile again without an event: a stranger's object is outside our informers, so a
      * conflict is looked at again after {@link #CONFLICT_RECHECK}; the promotion state machine names its
-     * own deadlines. The earlier of the two, or none.
+     * own deadlines; a rejected child is retried with backoff. The earliest of them, or none.
      */
-    static Optional<Duration> lookAgainAfter(List<String> conflicts, Optional<PromotionOutcome> promotion) {
+    static Optional<Duration> lookAgainAfter(List<String> conflicts, Optional<PromotionOutcome> promotion,
+            Optional<Duration> rejectionRetry) {
         return Stream.of(
                         conflicts.isEmpty() ? null : CONFLICT_RECHECK,
-                        promotion.map(p -> p.decision().recheckAfter()).orElse(null))
+                        promotion.map(p -> p.decision().recheckAfter()).orElse(null),
+                        rejectionRetry.orElse(null))
                 .filter(Objects::nonNull)
                 .min(Duration::compareTo);
     }
 
     /**
-     * Applies every desired child in order and deletes the ones no longer wanted; returns the ones left
-     * alone because someone else owns them.
+     * While the API server rejects a child, the next attempt waits as long as the rejections have lasted
+     * (so the waits double), from {@link #MIN_REJECTION_RETRY} to {@link #MAX_REJECTION_RETRY}. Read from
+     * the Degraded condition, so a restart keeps the backoff and no per-shop state is kept in memory.
      */
-    private List<String> reconcileChildren(ShopCluster shop, DesiredChildren desired, Context<ShopCluster> context) {
+    static Optional<Duration> retryAfterRejection(ShopClusterStatus status, Instant now) {
+        return Conditions.find(status.getConditions(), ConditionTypes.DEGRADED)
+                .filter(c -> ConditionTypes.CHILD_REJECTED.equals(c.getReason()))
+                .map(c -> Duration.between(Instant.parse(c.getLastTransitionTime()), now))
+                .map(since -> since.compareTo(MIN_REJECTION_RETRY) < 0 ? MIN_REJECTION_RETRY
+                        : since.compareTo(MAX_REJECTION_RETRY) > 0 ? MAX_REJECTION_RETRY : since);
+    }
+
+    /** One log line per distinct rejection (not per retry), and one when the children are accepted again. */
+    private static void logRejectionChange(ShopCluster shop, ShopClusterStatus status) {
+        Optional<String> before = rejection(shop.getStatus());
+        Optional<String> after = rejection(status);
+        String which = shop.getMetadata().getNamespace() + "/" + shop.getMetadata().getName();
+        if (after.isPresent() && !after.equals(before)) {
+            LOG.warnf("%s: %s; retrying with backoff", which, after.get());
+        } else if (before.isPresent() && after.isEmpty()) {
+            LOG.infof("%s: the API server accepted every child again", which);
+        }
+    }
+
+    private static Optional<String> rejection(ShopClusterStatus status) {
+        return Conditions.find(status == null ? null : status.getConditions(), ConditionTypes.DEGRADED)
+                .filter(c -> ConditionTypes.CHILD_REJECTED.equals(c.getReason()))
+                .map(Condition::getMessage);
+    }
+
+    /**
+     * What applying the children came to.
+     *
+     * @param conflicts objects (Kind/name) left alone because someone else owns them
+     * @param rejected children the API server refused, as "Kind/name: the server's message"
+     */
+    record Children(List<String> conflicts, List<String> rejected) {
+        boolean allApplied() {
+            return conflicts.isEmpty() && rejected.isEmpty();
+        }
+    }
+
+    /**
+     * Applies every desired child in order and deletes the ones no longer wanted. A child the API server
+     * refuses (quota, admission, an exhausted range) does not stop the others.
+     */
+    private Children reconcileChildren(ShopCluster shop, DesiredChildren desired, Context<ShopCluster> context) {
         List<String> conflicts = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
         List<String> created = new ArrayList<>();
         List<String> updated = new ArrayList<>();
         for (HasMetadata child : desired.objects()) {
             String what = child.getKind() + "/" + child.getMetadata().getName();
-            switch (applier.apply(shop, child, context)) {
-                case CREATED -> created.add(what);
-                case UPDATED -> updated.add(what);
-                case CONFLICT -> conflicts.add(what);
-                case UNCHANGED -> { }
+            try {
+                switch (applier.apply(shop, child, context)) {
+                    case CREATED -> created.add(what);
+                    case UPDATED -> updated.add(what);
+                    case CONFLICT -> conflicts.add(what);
+                    case UNCHANGED -> { }
+                }
+            } catch (KubernetesClientException e) {
+                if (!ChildApplier.isRejection(e)) {
+                    throw e;
+                }
+                rejected.add(what + ": " + ChildApplier.serverMessage(e));
             }
         }
         // One event per reconcile that changed something: a new shop is one line, not seven.
@@ -164,7 +225,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
                     "brought " + String.join(", ", updated) + " in line with the spec");
         }
         deleteObsolete(shop, desired, context);
-        return conflicts;
+        return new Children(conflicts, rejected);
     }
 
     /** Deletes children this ShopCluster controls but no longer wants, such as a removed pool. */

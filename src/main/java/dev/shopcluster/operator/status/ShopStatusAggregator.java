@@ -49,14 +49,19 @@ public final class ShopStatusAggregator {
         Counts balancerPods = Counts.of(java.util.stream.Stream.of(new Expected(
                 deployments.get(ShopLabels.balancerName(shop)), shop.getSpec().getBalancer().getReplicas())));
 
-        boolean ready = conflicts.isEmpty() && shopPods.complete() && balancerPods.complete();
+        boolean ready = conflicts.isEmpty() && observed.rejected().isEmpty() && shopPods.complete()
+                && balancerPods.complete();
         boolean progressing = shopPods.rollingOut || standbyPods.rollingOut || balancerPods.rollingOut;
         String readiness = "shop %d/%d ready, balancer %d/%d ready".formatted(shopPods.ready, shopPods.desired,
                 balancerPods.ready, balancerPods.desired);
 
         List<Condition> conditions = new ArrayList<>();
         List<Condition> before = previous.getConditions();
-        if (!conflicts.isEmpty()) {
+        if (!observed.rejected().isEmpty()) {
+            String message = "the API server rejected " + String.join("; ", observed.rejected());
+            conditions.add(Conditions.next(before, READY, false, CHILD_REJECTED, message, generation, now));
+            conditions.add(Conditions.next(before, DEGRADED, true, CHILD_REJECTED, message, generation, now));
+        } else if (!conflicts.isEmpty()) {
             String message = "not overwriting objects this ShopCluster does not own: " + String.join(", ", conflicts);
             conditions.add(Conditions.next(before, READY, false, CHILD_CONFLICT, message, generation, now));
             conditions.add(Conditions.next(before, DEGRADED, true, CHILD_CONFLICT, message, generation, now));

@@ -95,7 +95,7 @@ class ShopStatusAggregatorTest {
         HaDecision decision = new HaDecision(state, 3, 3, null, HaDecision.Trigger.NONE, "slot b is primary", false);
         ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, new Observation(
                 DesiredChildren.of(shop, new SlotPlan(Slot.B, 3, 3), "cluster.local"),
-                Map.of("pay-a", ready(3, 0), "pay-b", ready(3, 3), "pay-balancer", ready(2, 2)), List.of(),
+                Map.of("pay-a", ready(3, 0), "pay-b", ready(3, 3), "pay-balancer", ready(2, 2)), List.of(), List.of(),
                 Optional.of(new PromotionOutcome(decision, state))), T1);
         assertThat(status.getReadyReplicas()).isEqualTo(3);
         assertThat(status.getStandbyReadyReplicas()).isZero();
@@ -117,11 +117,26 @@ class ShopStatusAggregatorTest {
                 "not promoting: slot a had 0/3 ready for 5s and standby slot b has 0 ready, not more", true);
         ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, new Observation(
                 DesiredChildren.of(shop, new SlotPlan(Slot.A, 3, 1), "cluster.local"),
-                Map.of("pay-a", ready(3, 0), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)), List.of(),
+                Map.of("pay-a", ready(3, 0), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)), List.of(), List.of(),
                 Optional.of(new PromotionOutcome(decision, state))), T1);
         assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.NO_HEALTHY_STANDBY);
         assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).contains("standby slot b has 0 ready, not more");
         assertThat(status.getPrimaryUnreadySince()).isEqualTo(T0.toString());
+    }
+
+    @Test
+    void aChildTheApiServerRejectedIsNotReadyAndDegradedNamingItAndQuotingTheServer() {
+        ShopCluster shop = shop("web");
+        String rejected = "Service/web: Internal error occurred: failed to allocate a serviceIP: range is full";
+
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, new Observation(
+                DesiredChildren.of(shop, null, "cluster.local"),
+                Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), List.of("ConfigMap/web-balancer"),
+                List.of(rejected), Optional.empty()), T0);
+
+        assertCondition(status, ConditionTypes.READY, "False", ConditionTypes.CHILD_REJECTED);
+        assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.CHILD_REJECTED);
+        assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).isEqualTo("the API server rejected " + rejected);
     }
 
     @Test
