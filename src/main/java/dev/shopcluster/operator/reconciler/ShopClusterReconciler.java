@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -68,6 +69,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     static final Duration CONFLICT_RECHECK = Duration.ofSeconds(10);
     static final Duration MIN_REJECTION_RETRY = Duration.ofSeconds(5);
     static final Duration MAX_REJECTION_RETRY = Duration.ofMinutes(2);
+    private static final int MAX_REMEMBERED_REJECTIONS = 10_000;
     /** `kubectl annotate shop NAME shopcluster.dev/switchover-to=b`: a planned switchover to slot b. */
     public static final String SWITCHOVER_ANNOTATION = "shopcluster.dev/switchover-to";
 
@@ -78,6 +80,8 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     private final ChildApplier applier = new ChildApplier();
     private final EventRecorder events = new EventRecorder();
     private final PromotionFlow promotions;
+    /** Per shop with a rejected child: the rejection last logged. */
+    private final Map<ResourceID, String> loggedRejections = new ConcurrentHashMap<>();
 
     @Inject
     public ShopClusterReconciler(Clock clock, MeterRegistry meterRegistry,
@@ -160,14 +164,24 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
                         : since.compareTo(MAX_REJECTION_RETRY) > 0 ? MAX_REJECTION_RETRY : since);
     }
 
-    /** One log line per distinct rejection (not per retry), and one when the children are accepted again. */
-    private static void logRejectionChange(ShopCluster shop, ShopClusterStatus status) {
-        Optional<String> before = rejection(shop.getStatus());
-        Optional<String> after = rejection(status);
+    /**
+     * One log line per distinct rejection (not per retry), and one when the children are accepted again.
+     * The last rejection logged is remembered per shop only while it lasts (and at most for
+     * {@link #MAX_REMEMBERED_REJECTIONS} shops): the status alone may lag behind the next reconcile.
+     */
+    private void logRejectionChange(ShopCluster shop, ShopClusterStatus status) {
+        ResourceID id = ResourceID.fromResource(shop);
+        Optional<String> rejection = rejection(status);
         String which = shop.getMetadata().getNamespace() + "/" + shop.getMetadata().getName();
-        if (after.isPresent() && !after.equals(before)) {
-            LOG.warnf("%s: %s; retrying with backoff", which, after.get());
-        } else if (before.isPresent() && after.isEmpty()) {
+        if (rejection.isPresent()) {
+            if (loggedRejections.size() >= MAX_REMEMBERED_REJECTIONS) {
+                loggedRejections.clear();
+            }
+            if (!rejection.get().equals(loggedRejections.put(id, rejection.get()))
+                    && !rejection.equals(rejection(shop.getStatus()))) {
+                LOG.warnf("%s: %s; retrying with backoff", which, rejection.get());
+            }
+        } else if (loggedRejections.remove(id) != null || rejection(shop.getStatus()).isPresent()) {
             LOG.infof("%s: the API server accepted every child again", which);
         }
     }
