@@ -3,6 +3,7 @@ package dev.shopcluster.operator.ha;
 import dev.shopcluster.operator.api.Slot;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The promotion state an ActiveStandby shop keeps in its status, so that a restarted or newly elected
@@ -40,39 +41,70 @@ public record HaState(Slot target, Slot current, Instant primaryUnreadySince, Sl
     }
 
     public HaState withTarget(Slot target) {
-        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
-                recentFailovers);
+        return with(s -> s.target = target);
     }
 
     public HaState withCurrent(Slot current) {
-        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
-                recentFailovers);
+        return with(s -> s.current = current);
     }
 
     public HaState withPrimaryUnreadySince(Instant primaryUnreadySince) {
-        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
-                recentFailovers);
+        return with(s -> s.primaryUnreadySince = primaryUnreadySince);
     }
 
     public HaState withDemoted(Slot demoted) {
-        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
-                recentFailovers);
+        return with(s -> s.demoted = demoted);
     }
 
     public HaState withDemotedReadySince(Instant demotedReadySince) {
-        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
-                recentFailovers);
+        return with(s -> s.demotedReadySince = demotedReadySince);
     }
 
     /** The count of failovers so far and when the last of them was decided. */
     public HaState withFailovers(int failovers, Instant lastFailover) {
-        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
-                recentFailovers);
+        return with(s -> {
+            s.failovers = failovers;
+            s.lastFailover = lastFailover;
+        });
     }
 
     /** When the failovers still inside the backoff window were decided, oldest first. */
     public HaState withRecentFailovers(List<Instant> recentFailovers) {
-        return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover,
-                recentFailovers);
+        return with(s -> s.recentFailovers = recentFailovers);
+    }
+
+    /** A copy with the fields {@code change} sets. */
+    private HaState with(Consumer<Fields> change) {
+        Fields fields = new Fields(this);
+        change.accept(fields);
+        return fields.state();
+    }
+
+    /** The fields of a state being copied. */
+    private static final class Fields {
+        private Slot target;
+        private Slot current;
+        private Instant primaryUnreadySince;
+        private Slot demoted;
+        private Instant demotedReadySince;
+        private int failovers;
+        private Instant lastFailover;
+        private List<Instant> recentFailovers;
+
+        Fields(HaState state) {
+            target = state.target;
+            current = state.current;
+            primaryUnreadySince = state.primaryUnreadySince;
+            demoted = state.demoted;
+            demotedReadySince = state.demotedReadySince;
+            failovers = state.failovers;
+            lastFailover = state.lastFailover;
+            recentFailovers = state.recentFailovers;
+        }
+
+        HaState state() {
+            return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers,
+                    lastFailover, recentFailovers);
+        }
     }
 }

@@ -18,6 +18,11 @@ public final class BalancerPodLayout {
     public static final String MONITOR_PORT_NAME = "monitor";
     public static final String HEALTH_PATH = "/healthz";
     public static final String METRICS_PATH = "/metrics";
+    /**
+     * Answers with the hash of the config the answering worker runs: a config is delivered once a new
+     * connection to every ready balancer pod gets its hash back.
+     */
+    public static final String CONFIG_HASH_PATH = "/config-hash";
 
     /** The official image's haproxy user. */
     public static final long HAPROXY_UID = 99;

@@ -28,10 +28,12 @@ final class CachedObjects {
         return child;
     }
 
-    /** A shop pod keeps what promotion reads: labels, deletion, and its conditions. */
-    static Pod shopPod(Pod pod) {
+    /**
+     * A shop or balancer pod keeps what promotion and config delivery read: labels, annotations,
+     * deletion, and its conditions.
+     */
+    static Pod pod(Pod pod) {
         pod.getMetadata().setManagedFields(null);
-        pod.getMetadata().setAnnotations(null);
         pod.setSpec(null);
         if (pod.getStatus() != null) {
             pod.setStatus(new PodStatusBuilder().withConditions(pod.getStatus().getConditions())

@@ -11,6 +11,7 @@ import dev.shopcluster.operator.ha.HaStatus;
 import dev.shopcluster.operator.ha.PromotionOutcome;
 import dev.shopcluster.operator.ha.SlotReadiness;
 import dev.shopcluster.operator.resources.ShopLabels;
+import dev.shopcluster.operator.resources.ShopServices;
 import dev.shopcluster.operator.status.ShopStatusAggregator;
 import dev.shopcluster.operator.topology.SlotPlan;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -36,10 +37,12 @@ final class PromotionFlow {
 
     private final HaMetrics metrics;
     private final EventRecorder events;
+    private final ChildApplier applier;
 
-    PromotionFlow(HaMetrics metrics, EventRecorder events) {
+    PromotionFlow(HaMetrics metrics, EventRecorder events, ChildApplier applier) {
         this.metrics = metrics;
         this.events = events;
+        this.applier = applier;
     }
 
     /**
@@ -51,9 +54,14 @@ final class PromotionFlow {
      */
     record Decided(ShopCluster shop, HaDecision decision, Optional<Slot> switchoverTo) {
 
-        /** The wired primary and each slot's pods, for the desired children. */
+        /**
+         * The balancer's primary and each slot's pods, for the desired children. While a promotion is on
+         * its way to the balancer pods, NAME-primary selects no slot, so no client reaches two primaries.
+         */
         SlotPlan plan() {
-            return new SlotPlan(decision.primary(), decision.replicasA(), decision.replicasB());
+            Slot primary = decision.primary();
+            return new SlotPlan(primary, decision.state().promotionInFlight() ? null : primary, decision.replicasA(),
+                    decision.replicasB());
         }
     }
 
@@ -70,16 +78,23 @@ final class PromotionFlow {
     }
 
     /**
-     * After the children were applied: a promotion whose children were all applied is wired. Tells so
+     * After the children were applied: a promotion is wired once every child was applied and every ready
+     * balancer pod serves the new config; only then does NAME-primary select the new slot. Tells so
      * once, and removes a switchover request its slot now satisfies.
      *
      * @param childrenApplied whether every child was applied (none left alone for a conflict)
+     * @param configServed whether every ready balancer pod serves the config just applied
      */
-    PromotionOutcome complete(Decided decided, boolean childrenApplied, Context<ShopCluster> context) {
+    PromotionOutcome complete(Decided decided, boolean childrenApplied, boolean configServed,
+            Context<ShopCluster> context) {
         ShopCluster shop = decided.shop();
         HaState decidedState = decided.decision().state();
-        HaState state = childrenApplied ? FailoverStateMachine.wired(decidedState) : decidedState;
-        if (decidedState.promotionInFlight() && !state.promotionInFlight()) {
+        boolean wiredNow = decidedState.promotionInFlight() && childrenApplied && configServed;
+        if (wiredNow) {
+            applier.apply(shop, ShopServices.primary(shop, decidedState.target()), context);
+        }
+        HaState state = wiredNow ? FailoverStateMachine.wired(decidedState) : decidedState;
+        if (wiredNow) {
             metrics.wired(shop);
             events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Promoted", "slot "
                     + state.current().id() + " is primary: balancer config, " + ShopLabels.primaryServiceName(shop)
@@ -118,11 +133,9 @@ final class PromotionFlow {
 
     /** Ready shop pods per slot, read from the Pods' Ready condition (see docs/high-availability.md). */
     private static SlotReadiness observeReadiness(Context<ShopCluster> context) {
-        Map<String, Long> ready = context.getSecondaryResourcesAsStream(Pod.class)
+        Map<String, Long> ready = Pods.of(context, ShopLabels.COMPONENT_SHOP)
                 .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
-                .filter(pod -> pod.getStatus() != null && pod.getStatus().getConditions() != null
-                        && pod.getStatus().getConditions().stream()
-                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .filter(Pods::isReady)
                 .collect(Collectors.groupingBy(pod -> pod.getMetadata().getLabels().getOrDefault(ShopLabels.GROUP, ""),
                         Collectors.counting()));
         return new SlotReadiness(ready.getOrDefault(Slot.A.id(), 0L).intValue(),

@@ -1,26 +1,24 @@
 package dev.shopcluster.operator.reconciler;
 
+import dev.shopcluster.operator.status.ConditionTypes;
+import dev.shopcluster.operator.status.Conditions;
 import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.ha.PromotionOutcome;
 import dev.shopcluster.operator.haproxy.InvalidBalancerInputException;
+import dev.shopcluster.operator.resources.BalancerConfigMap;
 import dev.shopcluster.operator.resources.DesiredChildren;
 import dev.shopcluster.operator.resources.ShopLabels;
 import dev.shopcluster.operator.status.ConditionEvents;
-import dev.shopcluster.operator.status.ConditionTypes;
-import dev.shopcluster.operator.status.Conditions;
 import dev.shopcluster.operator.status.Observation;
 import dev.shopcluster.operator.status.ShopStatusAggregator;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -31,7 +29,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -44,11 +41,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -73,6 +74,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     /** `kubectl annotate shop NAME shopcluster.dev/switchover-to=b`: a planned switchover to slot b. */
     public static final String SWITCHOVER_ANNOTATION = "shopcluster.dev/switchover-to";
 
+    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
     private static final Logger LOG = Logger.getLogger(ShopClusterReconciler.class);
 
     private final Clock clock;
@@ -82,13 +84,37 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     private final PromotionFlow promotions;
     /** Per shop with a rejected child: the rejection last logged. */
     private final Map<ResourceID, String> loggedRejections = new ConcurrentHashMap<>();
+    private final ConfigDelivery configDelivery;
 
     @Inject
     public ShopClusterReconciler(Clock clock, MeterRegistry meterRegistry,
-            @ConfigProperty(name = "shop.operator.cluster-domain", defaultValue = "cluster.local") String clusterDomain) {
+            @ConfigProperty(name = "shop.operator.cluster-domain", defaultValue = "cluster.local") String clusterDomain,
+            @ConfigProperty(name = "shop.operator.balancer.verify-loaded-config", defaultValue = "auto")
+            String verifyLoadedConfig) {
+        this(clock, meterRegistry, clusterDomain, verifiesLoadedConfig(verifyLoadedConfig));
+    }
+
+    /**
+     * @param verifyLoadedConfig ask each balancer pod which config it serves before a promotion counts as
+     *     done; possible only where the operator reaches pod IPs
+     */
+    public ShopClusterReconciler(Clock clock, MeterRegistry meterRegistry, String clusterDomain,
+            boolean verifyLoadedConfig) {
         this.clock = clock;
         this.clusterDomain = clusterDomain;
-        this.promotions = new PromotionFlow(new HaMetrics(meterRegistry), events);
+        this.promotions = new PromotionFlow(new HaMetrics(meterRegistry), events, applier);
+        this.configDelivery = new ConfigDelivery(verifyLoadedConfig ? LoadedConfigProbe.http(PROBE_TIMEOUT) : null);
+    }
+
+    /** {@code auto}: inside a cluster, where pod IPs are reachable; not from a laptop or a simulated cluster. */
+    static boolean verifiesLoadedConfig(String setting) {
+        boolean verify = "auto".equals(setting) ? System.getenv("KUBERNETES_SERVICE_HOST") != null
+                : Boolean.parseBoolean(setting);
+        if (!verify) {
+            LOG.info("not verifying which config balancer pods serve (shop.operator.balancer.verify-loaded-config="
+                    + setting + "): a promotion completes once each balancer pod has been asked to reload");
+        }
+        return verify;
     }
 
     @Override
@@ -97,14 +123,15 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         for (Class<? extends HasMetadata> kind : CHILD_KINDS) {
             sources.add(childSource(kind, context));
         }
-        // Shop pods belong to ReplicaSets, not to us: map them to their ShopCluster by label. Their Ready
-        // condition is the promotion signal.
+        // Pods belong to ReplicaSets, not to us: map them to their ShopCluster by label. Shop pods' Ready
+        // condition is the promotion signal; balancer pods get each new config delivered (ConfigDelivery).
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ShopCluster.class)
-                .withLabelSelector(ShopLabels.MANAGED_SELECTOR + "," + ShopLabels.COMPONENT + "=" + ShopLabels.COMPONENT_SHOP)
+                .withLabelSelector(ShopLabels.MANAGED_SELECTOR + "," + ShopLabels.COMPONENT + " in ("
+                        + ShopLabels.COMPONENT_SHOP + "," + ShopLabels.COMPONENT_BALANCER + ")")
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(ShopLabels.INSTANCE), pod.getMetadata().getNamespace())))
-                .withItemStore(new TransformingItemStore<>(CachedObjects::shopPod))
+                .withItemStore(new TransformingItemStore<>(CachedObjects::pod))
                 .build(), context));
         return sources;
     }
@@ -127,24 +154,30 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         DesiredChildren desired = DesiredChildren.of(observed,
                 promotion.map(PromotionFlow.Decided::plan).orElse(null), clusterDomain);
         Children children = reconcileChildren(observed, desired, context);
-        Optional<PromotionOutcome> outcome = promotion.map(p -> promotions.complete(p, children.allApplied(), context));
+        ConfigDelivery.Progress delivery = configDelivery.deliver(context.getClient(),
+                Pods.of(context, ShopLabels.COMPONENT_BALANCER).toList(), BalancerConfigMap.hash(desired.balancerConfig()),
+                clock.instant());
+        Optional<PromotionOutcome> outcome = promotion.map(p -> promotions.complete(p, children.allApplied(),
+                delivery.complete(), context));
         ShopClusterStatus status = ShopStatusAggregator.aggregate(observed,
                 new Observation(desired, deployments(context), children.conflicts(), children.rejected(), outcome), now);
         logRejectionChange(observed, status);
         UpdateControl<ShopCluster> control = writeStatusIfChanged(observed, status, context);
-        return lookAgainAfter(children.conflicts(), outcome, retryAfterRejection(status, now))
+        return lookAgainAfter(children.conflicts(), delivery, outcome, retryAfterRejection(status, now))
                 .map(control::rescheduleAfter).orElse(control);
     }
 
     /**
      * When to reconcile again without an event: a stranger's object is outside our informers, so a
-     * conflict is looked at again after {@link #CONFLICT_RECHECK}; the promotion state machine names its
-     * own deadlines; a rejected child is retried with backoff. The earliest of them, or none.
+     * conflict is looked at again after {@link #CONFLICT_RECHECK}; a config on its way to the balancer pods
+     * after {@link ConfigDelivery#RECHECK}; the promotion state machine names its own deadlines; a
+     * rejected child is retried with backoff. The earliest, or none.
      */
-    static Optional<Duration> lookAgainAfter(List<String> conflicts, Optional<PromotionOutcome> promotion,
-            Optional<Duration> rejectionRetry) {
+    static Optional<Duration> lookAgainAfter(List<String> conflicts, ConfigDelivery.Progress delivery,
+            Optional<PromotionOutcome> promotion, Optional<Duration> rejectionRetry) {
         return Stream.of(
                         conflicts.isEmpty() ? null : CONFLICT_RECHECK,
+                        delivery.complete() ? null : ConfigDelivery.RECHECK,
                         promotion.map(p -> p.decision().recheckAfter()).orElse(null),
                         rejectionRetry.orElse(null))
                 .filter(Objects::nonNull)
@@ -203,6 +236,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
             return conflicts.isEmpty() && rejected.isEmpty();
         }
     }
+
 
     /**
      * Applies every desired child in order and deletes the ones no longer wanted. A child the API server

@@ -35,7 +35,7 @@ public record DesiredChildren(List<HasMetadata> objects, List<ShopGroup> groups,
         objects.add(BalancerDeployment.desired(shop, BalancerConfigMap.hash(config)));
         objects.add(ShopServices.entry(shop));
         if (shop.getSpec().getHighAvailability().getMode() == HighAvailabilityMode.ActiveStandby) {
-            objects.add(ShopServices.primary(shop, plan.primary()));
+            objects.add(ShopServices.primary(shop, plan.primaryService()));
         }
         DisruptionBudgets.shop(shop, groups.stream().mapToInt(ShopGroup::replicas).sum()).ifPresent(objects::add);
         DisruptionBudgets.balancer(shop).ifPresent(objects::add);

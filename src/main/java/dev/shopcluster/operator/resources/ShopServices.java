@@ -21,6 +21,9 @@ public final class ShopServices {
                 "None", shop.getSpec().getPort(), ShopDeployment.PORT_NAME, "ClusterIP");
     }
 
+    /** A group no pod belongs to: slots are a and b. */
+    public static final String FENCED_GROUP = "fenced";
+
     /** The Service clients use: the balancer's pods. */
     public static Service entry(ShopCluster shop) {
         var balancer = shop.getSpec().getBalancer();
@@ -29,11 +32,15 @@ public final class ShopServices {
                 BalancerPodLayout.HTTP_PORT_NAME, balancer.getServiceType().name());
     }
 
-    /** ActiveStandby: the wired primary slot's pods, for clients that must bypass the balancer. */
+    /**
+     * ActiveStandby: the wired primary slot's pods, for clients that must bypass the balancer.
+     *
+     * @param primary the slot to select; null selects no pod (fenced while a promotion is delivered)
+     */
     public static Service primary(ShopCluster shop, Slot primary) {
         return service(shop, ShopLabels.primaryServiceName(shop), ShopLabels.COMPONENT_SHOP,
-                ShopLabels.groupSelector(shop, primary.id()), null, shop.getSpec().getPort(), ShopDeployment.PORT_NAME,
-                "ClusterIP");
+                ShopLabels.groupSelector(shop, primary == null ? FENCED_GROUP : primary.id()), null,
+                shop.getSpec().getPort(), ShopDeployment.PORT_NAME, "ClusterIP");
     }
 
     private static Service service(ShopCluster shop, String name, String component, Map<String, String> selector,

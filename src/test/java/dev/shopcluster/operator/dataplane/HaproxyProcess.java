@@ -63,6 +63,11 @@ final class HaproxyProcess implements AutoCloseable {
         return new InetSocketAddress(env.bindAddress(), env.monitorPort());
     }
 
+    /** The config file as it is now. */
+    String configText() throws IOException {
+        return Files.readString(config);
+    }
+
     /** Replaces the config file at once, as the kubelet swaps a ConfigMap volume's files. */
     void writeConfig(String configText) throws IOException {
         Path next = dir.resolve("haproxy.cfg.next");

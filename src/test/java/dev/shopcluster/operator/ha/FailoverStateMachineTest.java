@@ -4,6 +4,7 @@ import static dev.shopcluster.operator.api.Slot.A;
 import static dev.shopcluster.operator.api.Slot.B;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shopcluster.operator.ShopFixtures;
 import dev.shopcluster.operator.api.FailbackPolicy;
 import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.api.Slot;
@@ -641,13 +642,17 @@ class FailoverStateMachineTest {
     }
 
     @Test
-    void decisionsAreDeterministic() {
-        HaState state = HaState.serving(B).withPrimaryUnreadySince(T0).withDemoted(A)
-                .withDemotedReadySince(T0.plusSeconds(1)).withFailovers(3, T0.minusSeconds(5));
+    void aRestartedOperatorDecidesAsTheOneBeforeIt() {
+        // The state a new leader reads back from the API server decides the same, sub-second times included.
+        HaState state = HaState.serving(B).withPrimaryUnreadySince(T0.plusMillis(250)).withDemoted(A)
+                .withDemotedReadySince(T0.plusSeconds(1).plusNanos(5)).withFailovers(3, T0.minusSeconds(5));
         SlotReadiness ready = ready(MIN_READY, 1);
         Instant now = T0.plusSeconds(4);
 
-        assertThat(decide(AUTOMATIC, state, ready, now)).isEqualTo(decide(AUTOMATIC, state, ready, now));
+        HaState readBack = HaStatus.read(ShopFixtures.readBack(status(state)));
+
+        assertThat(readBack).isEqualTo(state);
+        assertThat(decide(AUTOMATIC, readBack, ready, now)).isEqualTo(decide(AUTOMATIC, state, ready, now));
     }
 
     // --- helpers

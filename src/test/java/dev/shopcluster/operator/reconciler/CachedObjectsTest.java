@@ -39,7 +39,7 @@ class CachedObjectsTest {
     }
 
     @Test
-    void aShopPodKeepsLabelsDeletionAndConditionsOnly() {
+    void aPodKeepsLabelsAnnotationsDeletionAndConditionsOnly() {
         Pod pod = new PodBuilder()
                 .withNewMetadata().withName("pay-a-0").withLabels(Map.of(ShopLabels.GROUP, "a"))
                 .withAnnotations(Map.of("note", "x".repeat(1000))).withDeletionTimestamp("2026-03-01T12:00:00Z")
@@ -49,7 +49,7 @@ class CachedObjectsTest {
                 .addNewContainerStatus().withName("shop").endContainerStatus().withPodIP("10.0.0.1").endStatus()
                 .build();
 
-        Pod cached = CachedObjects.shopPod(pod);
+        Pod cached = CachedObjects.pod(pod);
 
         assertThat(cached.getMetadata().getLabels()).containsEntry(ShopLabels.GROUP, "a");
         assertThat(cached.getMetadata().getDeletionTimestamp()).isEqualTo("2026-03-01T12:00:00Z");
@@ -57,7 +57,7 @@ class CachedObjectsTest {
                 .satisfies(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
         assertThat(cached.getSpec()).isNull();
         assertThat(cached.getMetadata().getManagedFields()).isNull();
-        assertThat(cached.getMetadata().getAnnotations()).isNull();
+        assertThat(cached.getMetadata().getAnnotations()).containsKey("note");
         assertThat(cached.getStatus().getContainerStatuses()).isEmpty();
         assertThat(cached.getStatus().getPodIP()).isNull();
     }

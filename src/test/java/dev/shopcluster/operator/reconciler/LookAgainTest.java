@@ -2,11 +2,11 @@ package dev.shopcluster.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.ha.HaDecision;
 import dev.shopcluster.operator.ha.HaState;
 import dev.shopcluster.operator.ha.PromotionOutcome;
+import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.status.ConditionTypes;
 import dev.shopcluster.operator.status.Conditions;
 import java.time.Duration;
@@ -22,31 +22,40 @@ class LookAgainTest {
     private static final List<String> A_CONFLICT = List.of("ConfigMap/web-balancer");
     private static final Optional<Duration> NO_REJECTION = Optional.empty();
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+    private static final ConfigDelivery.Progress DELIVERED = new ConfigDelivery.Progress(2, 2);
+    private static final ConfigDelivery.Progress ON_ITS_WAY = new ConfigDelivery.Progress(2, 1);
 
     @Test
     void aShopWithNothingPendingWaitsForEvents() {
-        assertThat(ShopClusterReconciler.lookAgainAfter(NO_CONFLICTS, Optional.empty(), NO_REJECTION)).isEmpty();
-        assertThat(ShopClusterReconciler.lookAgainAfter(NO_CONFLICTS, promotion(null), NO_REJECTION)).isEmpty();
+        assertThat(ShopClusterReconciler.lookAgainAfter(NO_CONFLICTS, DELIVERED, Optional.empty(), NO_REJECTION)).isEmpty();
+        assertThat(ShopClusterReconciler.lookAgainAfter(NO_CONFLICTS, DELIVERED, promotion(null), NO_REJECTION)).isEmpty();
     }
 
     @Test
     void aConflictIsLookedAtAgainAfterTenSeconds() {
-        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, Optional.empty(), NO_REJECTION))
+        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, DELIVERED, Optional.empty(), NO_REJECTION))
                 .contains(Duration.ofSeconds(10));
     }
 
     @Test
     void aPromotionDeadlineIsLookedAtWhenItIsDue() {
-        assertThat(ShopClusterReconciler.lookAgainAfter(NO_CONFLICTS, promotion(Duration.ofSeconds(3)), NO_REJECTION))
+        assertThat(ShopClusterReconciler.lookAgainAfter(NO_CONFLICTS, DELIVERED, promotion(Duration.ofSeconds(3)), NO_REJECTION))
                 .contains(Duration.ofSeconds(3));
     }
 
     @Test
     void theEarlierOfConflictAndPromotionDeadlineWins() {
-        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, promotion(Duration.ofSeconds(3)), NO_REJECTION))
+        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, DELIVERED, promotion(Duration.ofSeconds(3)), NO_REJECTION))
                 .contains(Duration.ofSeconds(3));
-        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, promotion(Duration.ofSeconds(30)), NO_REJECTION))
+        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, DELIVERED, promotion(Duration.ofSeconds(30)), NO_REJECTION))
                 .contains(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aConfigOnItsWayToTheBalancerPodsIsLookedAtAgainWithinAFifthOfASecond() {
+        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, ON_ITS_WAY, promotion(Duration.ofSeconds(3)), NO_REJECTION))
+                .contains(ConfigDelivery.RECHECK);
+        assertThat(ConfigDelivery.RECHECK).isLessThanOrEqualTo(Duration.ofMillis(200));
     }
 
     @Test
@@ -71,7 +80,7 @@ class LookAgainTest {
 
     @Test
     void theRejectionRetryCompetesWithTheOtherDeadlines() {
-        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, promotion(Duration.ofSeconds(30)),
+        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, DELIVERED, promotion(Duration.ofSeconds(30)),
                 Optional.of(Duration.ofSeconds(5)))).contains(Duration.ofSeconds(5));
     }
 
