@@ -36,8 +36,9 @@ final class CachedObjects {
         pod.getMetadata().setManagedFields(null);
         pod.setSpec(null);
         if (pod.getStatus() != null) {
+            // The IP is how the operator asks a balancer pod which config it serves (LoadedConfigProbe).
             pod.setStatus(new PodStatusBuilder().withConditions(pod.getStatus().getConditions())
-                    .withPhase(pod.getStatus().getPhase()).build());
+                    .withPhase(pod.getStatus().getPhase()).withPodIP(pod.getStatus().getPodIP()).build());
         }
         return pod;
     }

@@ -39,7 +39,7 @@ class CachedObjectsTest {
     }
 
     @Test
-    void aPodKeepsLabelsAnnotationsDeletionAndConditionsOnly() {
+    void aPodKeepsLabelsAnnotationsDeletionConditionsAndIpOnly() {
         Pod pod = new PodBuilder()
                 .withNewMetadata().withName("pay-a-0").withLabels(Map.of(ShopLabels.GROUP, "a"))
                 .withAnnotations(Map.of("note", "x".repeat(1000))).withDeletionTimestamp("2026-03-01T12:00:00Z")
@@ -59,7 +59,7 @@ class CachedObjectsTest {
         assertThat(cached.getMetadata().getManagedFields()).isNull();
         assertThat(cached.getMetadata().getAnnotations()).containsKey("note");
         assertThat(cached.getStatus().getContainerStatuses()).isEmpty();
-        assertThat(cached.getStatus().getPodIP()).isNull();
+        assertThat(cached.getStatus().getPodIP()).as("balancer pods are asked on their IP").isEqualTo("10.0.0.1");
     }
 
     @Test
