@@ -23,12 +23,21 @@ public final class HaMetrics {
         this.registry = registry;
     }
 
+    /** Registers an ActiveStandby shop's failover counter at 0, so alerts see the series before the first failover. */
+    public void observe(ShopCluster shop) {
+        failovers(shop);
+    }
+
     public void decided(ShopCluster shop, HaDecision decision) {
         decidedAtNanos.put(key(shop), System.nanoTime());
         if (decision.trigger() == HaDecision.Trigger.FAILOVER) {
-            Counter.builder("shop.failovers").description("Promotions because the primary slot was unready")
-                    .tags(tags(shop)).register(registry).increment();
+            failovers(shop).increment();
         }
+    }
+
+    private Counter failovers(ShopCluster shop) {
+        return Counter.builder("shop.failovers").description("Promotions because the primary slot was unready")
+                .tags(tags(shop)).register(registry);
     }
 
     public void wired(ShopCluster shop) {

@@ -112,6 +112,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         HaDecision ha = null;
         SlotPlan plan = null;
         if (isActiveStandby(shop)) {
+            metrics.observe(shop);
             ha = FailoverStateMachine.decide(HaPolicy.of(shop.getSpec()), HaStatus.read(shop.getStatus()),
                     observeReadiness(context), switchoverRequest(shop), now);
             if (ha.state().target() != HaStatus.read(shop.getStatus()).target()) {

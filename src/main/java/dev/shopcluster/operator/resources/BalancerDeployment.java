@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -30,6 +32,8 @@ public final class BalancerDeployment {
     /** Shell script of the reload sidecar; the data-plane tests run the same script. */
     public static final String RELOAD_SCRIPT_RESOURCE = "/balancer/reload-on-change.sh";
     public static final String PORT_NAME = "http";
+    /** HAProxy's /healthz and Prometheus /metrics. */
+    public static final String MONITOR_PORT_NAME = "monitor";
     public static final String CONFIG_HASH_ANNOTATION = "shopcluster.dev/config-hash";
     static final String CONFIG_DIR = "/usr/local/etc/haproxy";
     /** The official image's haproxy user. */
@@ -37,6 +41,11 @@ public final class BalancerDeployment {
     static final String CONFIG_FILE = CONFIG_DIR + "/" + BalancerConfigMap.CONFIG_KEY;
     static final String PID_FILE = runtimeFile("haproxy.pid");
     private static final String RELOAD_SCRIPT = readReloadScript();
+    /** HAProxy's resources unless spec.balancer.pod.resources says otherwise; sized for maxconn 8000. */
+    static final ResourceRequirements DEFAULT_RESOURCES = new ResourceRequirementsBuilder()
+            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi")))
+            .withLimits(Map.of("memory", new Quantity("256Mi")))
+            .build();
 
     private BalancerDeployment() {
     }
@@ -50,7 +59,7 @@ public final class BalancerDeployment {
         Map<String, String> labels = ShopLabels.common(shop, ShopLabels.COMPONENT_BALANCER);
         ObjectMeta metadata = OwnedMetadata.of(shop, ShopLabels.balancerName(shop), labels);
         metadata.setAnnotations(Map.of(CONFIG_HASH_ANNOTATION, configHash));
-        return new DeploymentBuilder()
+        Deployment deployment = new DeploymentBuilder()
                 .withMetadata(metadata)
                 .withNewSpec()
                     .withReplicas(balancer.getReplicas())
@@ -86,22 +95,20 @@ public final class BalancerDeployment {
                                 .withArgs("-W", "-db", "-f", CONFIG_FILE, "-p", PID_FILE)
                                 .addNewPort().withName(PORT_NAME).withContainerPort(HaproxyEnvironment.POD_HTTP_PORT)
                                     .withProtocol("TCP").endPort()
-                                .addNewPort().withName("monitor").withContainerPort(HaproxyEnvironment.POD_MONITOR_PORT)
+                                .addNewPort().withName(MONITOR_PORT_NAME).withContainerPort(HaproxyEnvironment.POD_MONITOR_PORT)
                                     .withProtocol("TCP").endPort()
                                 .withNewReadinessProbe()
                                     .withNewHttpGet().withPath(HaproxyConfigRenderer.HEALTH_PATH)
-                                        .withPort(new IntOrString("monitor")).endHttpGet()
+                                        .withPort(new IntOrString(MONITOR_PORT_NAME)).endHttpGet()
                                     .withPeriodSeconds(2).withFailureThreshold(2)
                                 .endReadinessProbe()
                                 .withNewLivenessProbe()
                                     .withNewHttpGet().withPath(HaproxyConfigRenderer.HEALTH_PATH)
-                                        .withPort(new IntOrString("monitor")).endHttpGet()
+                                        .withPort(new IntOrString(MONITOR_PORT_NAME)).endHttpGet()
                                     .withPeriodSeconds(10).withFailureThreshold(3)
                                 .endLivenessProbe()
-                                .withNewResources()
-                                    .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi")))
-                                    .withLimits(Map.of("memory", new Quantity("256Mi")))
-                                .endResources()
+                                .withResources(balancer.getPod() != null && balancer.getPod().getResources() != null
+                                        ? balancer.getPod().getResources() : DEFAULT_RESOURCES)
                                 .withSecurityContext(restrictedContainer())
                                 .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true)
                                     .endVolumeMount()
@@ -116,6 +123,8 @@ public final class BalancerDeployment {
                     .endTemplate()
                 .endSpec()
                 .build();
+        UserPodSettings.apply(balancer.getPod(), deployment.getSpec().getTemplate());
+        return deployment;
     }
 
     /** The same image as HAProxy, so {@code haproxy -c} checks a new config with the same version. */
@@ -129,9 +138,10 @@ public final class BalancerDeployment {
                 .addNewEnv().withName("HAPROXY_SOCKET").withValue(runtimeFile(HaproxyConfigRenderer.ADMIN_SOCKET)).endEnv()
                 .addNewEnv().withName("HAPROXY_STATE_FILE").withValue(runtimeFile(HaproxyConfigRenderer.SERVER_STATE_FILE))
                     .endEnv()
+                // A CPU limit too, so a ResourceQuota on limits.cpu admits the pod; the loop is idle but for reloads.
                 .withNewResources()
                     .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("16Mi")))
-                    .withLimits(Map.of("memory", new Quantity("64Mi")))
+                    .withLimits(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi")))
                 .endResources()
                 .withSecurityContext(restrictedContainer())
                 .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).endVolumeMount()
