@@ -19,13 +19,12 @@ import java.util.List;
 /**
  * What a shop's pods need beyond the image: configuration, secrets, storage, identity, placement,
  * probes and shutdown. The image, port, readiness probe (healthCheck), selector labels and the
- * restricted security context stay the operator's: they have no field here.
+ * restricted security context stay the operator's: they have no field here. What Kubernetes checks
+ * beyond this schema (env names, a mount naming a missing volume, ...) it refuses on the Deployment, and
+ * the operator reports that as InvalidSpec. (A CEL rule matching mounts to volumes would exceed the API
+ * server's cost budget: the embedded types' names have no length bound.)
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@ValidationRule(value = "!has(self.volumeMounts) || self.volumeMounts.all(m, has(self.volumes) "
-        + "&& self.volumes.exists(v, v.name == m.name))",
-        message = "every volumeMounts[].name must name one of volumes[]", fieldPath = ".volumeMounts",
-        reason = "FieldValueNotFound")
 public class ShopPodSpec extends PodSettings {
 
     /** The volume types Pod Security "restricted" admits. */

@@ -14,6 +14,7 @@ import dev.shopcluster.operator.ha.SlotReadiness;
 import dev.shopcluster.operator.haproxy.InvalidBalancerInputException;
 import dev.shopcluster.operator.resources.SlotPlan;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -256,20 +257,38 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     @Override
     public ErrorStatusUpdateControl<ShopCluster> updateErrorStatus(ShopCluster shop, Context<ShopCluster> context,
             Exception e) {
-        if (!(e instanceof InvalidBalancerInputException)) {
+        String invalid = invalidSpecMessage(e);
+        if (invalid == null) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
-        // The API server should have refused this spec; say so instead of retrying forever.
+        // Retrying cannot help until the spec changes, and a spec change triggers a reconcile anyway.
         ShopClusterStatus status = shop.getStatus() == null ? new ShopClusterStatus() : shop.getStatus();
         var now = clock.instant();
         Long generation = shop.getMetadata().getGeneration();
         status.setConditions(Conditions.merge(status.getConditions(), List.of(
                 Conditions.next(status.getConditions(), ConditionTypes.READY, false, ConditionTypes.INVALID_SPEC,
-                        e.getMessage(), generation, now),
+                        invalid, generation, now),
                 Conditions.next(status.getConditions(), ConditionTypes.DEGRADED, true, ConditionTypes.INVALID_SPEC,
-                        e.getMessage(), generation, now))));
+                        invalid, generation, now))));
         shop.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(shop).withNoRetry();
+    }
+
+    /**
+     * The message of an error only a spec change can fix, or null: a value the renderer refuses (the
+     * API server should have refused it already), or a child the API server refuses as invalid, such as
+     * a pod setting Kubernetes checks more strictly than the CRD's schema (its message names the field).
+     */
+    private static String invalidSpecMessage(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InvalidBalancerInputException) {
+                return cause.getMessage();
+            }
+            if (cause instanceof KubernetesClientException k && k.getCode() == 422 && k.getStatus() != null) {
+                return "the API server refused a child object: " + k.getStatus().getMessage();
+            }
+        }
+        return null;
     }
 
     /** Deletes children this ShopCluster controls but no longer wants, such as a removed pool. */

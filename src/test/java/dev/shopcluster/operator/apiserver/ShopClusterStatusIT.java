@@ -86,6 +86,21 @@ class ShopClusterStatusIT {
                 .isEqualTo(5));
     }
 
+    @Test
+    void aPodSettingKubernetesRefusesIsReportedAsInvalidSpecUntilFixed() {
+        TestShops.create(client, namespace, "mounts", "image: shop:1\npod: {volumes: [{name: cache, emptyDir: {}}], "
+                + "volumeMounts: [{name: data, mountPath: /data}]}");
+        Condition invalid = awaitCondition("mounts", ConditionTypes.DEGRADED, "True", ConditionTypes.INVALID_SPEC);
+        assertThat(invalid.getMessage()).contains("volumeMounts[0].name").contains("data");
+        assertThat(Conditions.find(shop("mounts").getStatus().getConditions(), ConditionTypes.READY).orElseThrow()
+                .getReason()).isEqualTo(ConditionTypes.INVALID_SPEC);
+
+        TestShops.patchSpec(client, namespace, "mounts", "{\"pod\": {\"volumeMounts\": [{\"name\": \"cache\", "
+                + "\"mountPath\": \"/data\"}]}}");
+        awaitDeployment("mounts-main");
+        awaitCondition("mounts", ConditionTypes.READY, "False", ConditionTypes.REPLICAS_NOT_READY);
+    }
+
     private static ShopCluster shop(String name) {
         return client.resources(ShopCluster.class).inNamespace(namespace).withName(name).get();
     }

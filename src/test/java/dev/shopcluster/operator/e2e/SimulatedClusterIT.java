@@ -7,7 +7,6 @@ import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.status.ConditionTypes;
 import dev.shopcluster.operator.status.Conditions;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,15 +39,8 @@ class SimulatedClusterIT {
     static void start() throws IOException {
         client = SimulatedCluster.client();
         namespace = "e2e";
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted",
-                        "pod-security.kubernetes.io/enforce-version", "latest"))
-                .endMetadata().build()).serverSideApply();
-        try (InputStream crd = Files.newInputStream(Path.of("crds/shopclusters.shopcluster.dev-v1.yml"))) {
-            client.load(crd).serverSideApply();
-        }
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> client.resources(ShopCluster.class).inNamespace(namespace).list() != null);
+        SimulatedCluster.restrictedNamespace(namespace);
+        SimulatedCluster.installCrd();
         operator = PackagedOperator.start(SimulatedCluster.kubeconfig(), SimulatedCluster.DIR.resolve("operator.log"),
                 "512m", Map.of());
         try (Stream<Path> files = Files.list(Path.of("examples"))) {
