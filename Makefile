@@ -119,9 +119,13 @@ $(JRE_BASE): hack/image/jre-base.sh
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends debootstrap; }
 	$(SUDO) hack/image/jre-base.sh $@
 
+# CLUSTER=simulated (default): a simulated cluster on 127.0.0.1, no other cluster touched.
+# CLUSTER=current: the current kubeconfig context, named before anything is applied.
+CLUSTER ?= simulated
+
 .PHONY: run
-run: kube-binaries build ## Demo: operator + examples against the current cluster, or a simulated cluster it starts (failover shown)
-	KUBE_BIN_DIR=$(KUBE_BIN_DIR) hack/run.sh
+run: kube-binaries build ## Demo: operator + examples on a simulated cluster it starts (failover shown); CLUSTER=current for yours
+	KUBE_BIN_DIR=$(KUBE_BIN_DIR) CLUSTER=$(CLUSTER) hack/run.sh
 
 # --- Benchmarks -----------------------------------------------------------------------------------
 
