@@ -68,8 +68,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # --- Build and test --------------------------------------------------------------------------------
 
+.PHONY: unit
+unit: ## Run the unit tests only (*Test): no cluster, no tools
+	$(MVN) test
+
 .PHONY: test
-test: tools kube-binaries ## Run every test tier: unit, API server (kube-api-test), data plane (haproxy)
+test: tools kube-binaries ## Run every test tier: unit, API server, data plane, simulated cluster (k3s when Docker is there)
 	$(MVN) verify -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
 
 .PHONY: crds

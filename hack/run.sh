@@ -15,6 +15,7 @@ CLUSTER=${CLUSTER:-simulated}
 OPERATOR_PID=""
 SIMULATED=""
 CRD_INSTALLED=""
+NAMESPACE_CREATED=""
 
 # SIGTERM first (the operator stops in well under a second); a safety net, not the expected path.
 stop_operator() {
@@ -32,18 +33,17 @@ cleanup() {
   if [ -n "$SIMULATED" ]; then
     hack/local-cluster.sh stop || true
     echo "== left behind: nothing (the simulated cluster's processes are stopped, its files removed)"
-  elif [ "$CLUSTER" = current ] && [ -n "${CONTEXT:-}" ]; then
+  elif [ -n "$NAMESPACE_CREATED" ]; then
     # Pods get their grace period; the namespace goes once they are gone.
     kubectl delete namespace "$NAMESPACE" --ignore-not-found --wait=false >/dev/null 2>&1 || true
-    if [ -n "$CRD_INSTALLED" ]; then
-      kubectl delete crd "$CRD" --ignore-not-found --wait=false >/dev/null 2>&1 || true
-      echo "== left behind in context $CONTEXT: namespace $NAMESPACE while it terminates (with it its ShopClusters,"
-      echo "   pods, Services, Lease and events); the CRD $CRD this run installed is deleted."
-    else
-      echo "== left behind in context $CONTEXT: namespace $NAMESPACE while it terminates (with it its ShopClusters,"
-      echo "   pods, Services, Lease and events); the CRD $CRD stays: it was there before this run."
-    fi
-    echo "   Images the nodes pulled stay in their image caches."
+    echo "== left behind in context $CONTEXT: namespace $NAMESPACE while it terminates (with it its ShopClusters,"
+    echo "   pods, Services, Lease and events); images the nodes pulled stay in their image caches."
+  fi
+  if [ -z "$SIMULATED" ] && [ -n "$CRD_INSTALLED" ]; then
+    kubectl delete crd "$CRD" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+    echo "   The CRD $CRD this run installed is deleted."
+  elif [ -z "$SIMULATED" ] && [ -n "$NAMESPACE_CREATED" ]; then
+    echo "   The CRD $CRD stays: it was there before this run."
   fi
   rm -rf "$WORK"
 }
@@ -71,6 +71,10 @@ case "$CLUSTER" in
       echo "Run the demo on the simulated cluster (make run) instead." >&2
       exit 1
     fi
+    if kubectl get namespace "$NAMESPACE" >/dev/null 2>&1; then
+      echo "namespace $NAMESPACE exists already; the demo deletes it at the end, so it will not use one it did not create." >&2
+      exit 1
+    fi
     ;;
   *) echo "CLUSTER must be simulated (default) or current, not $CLUSTER" >&2; exit 2 ;;
 esac
@@ -82,10 +86,15 @@ else
   CRD_INSTALLED=1
   kubectl apply --server-side -f crds/ >/dev/null
 fi
-kubectl wait --for=condition=Established crd/shopclusters.shopcluster.dev --timeout=60s >/dev/null
+# `kubectl wait` fails outright on a CRD without conditions yet, so poll.
+for _ in $(seq 1 120); do
+  [ "$(kubectl get crd "$CRD" -o jsonpath='{.status.conditions[?(@.type=="Established")].status}' 2>/dev/null)" = True ] && break
+  sleep 0.5
+done
 CACHE="$WORK/cache"   # fresh API discovery, so the short name `shops` resolves
 
-kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+kubectl create namespace "$NAMESPACE" >/dev/null
+NAMESPACE_CREATED=1
 # Watching only the demo namespace, with its own Lease there (KUBERNETES_NAMESPACE), so it goes with it.
 echo "== starting the operator for namespace $NAMESPACE (log: $WORK/operator.log)"
 QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=${OPERATOR_HTTP_PORT:-18080} QUARKUS_OPERATOR_SDK_NAMESPACES=$NAMESPACE \
