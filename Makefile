@@ -4,13 +4,16 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-KUBE_VERSION       ?= 1.34.4
+# The one source of the Kubernetes version: the Go module the binaries are built from.
+KUBE_VERSION       := $(shell sed -n 's/^[[:space:]]*k8s.io\/kubernetes v//p' hack/kube-binaries/kubernetes/go.mod)
 ETCD_VERSION       := $(shell sed -n 's/^require go.etcd.io\/etcd\/server\/v3 v//p' hack/kube-binaries/etcd/go.mod)
 GOARCH             := $(shell go env GOARCH 2>/dev/null || echo amd64)
 # kube-api-test reads binaries from $KUBE_API_TEST_DIR/k8s/<version>-<os>-<arch>/.
 KUBE_API_TEST_DIR  ?= $(HOME)/.kubeapitest
 KUBE_BIN_DIR       := $(KUBE_API_TEST_DIR)/k8s/$(KUBE_VERSION)-linux-$(GOARCH)
 MVN                ?= mvn -B -ntp
+# What the tests read (dev.shopcluster.operator.KubeBinaries); the pom has defaults for plain mvn.
+MVN_KUBE           := -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) -Dkube.arch=$(GOARCH)
 
 K8S_LDFLAGS := -s -w \
   $(foreach p,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
@@ -66,15 +69,37 @@ tools: ## Install haproxy and dnsmasq (Debian packages) when missing
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# HAProxy 3.0, the major the balancer image ships: Debian trixie's package in a debootstrapped root
+# (the host's bookworm has 2.6), plus the same binary patched to run on the host for the data-plane tier.
+# Cached under the script's content hash, so a fresh clone (new file times) rebuilds nothing.
+HAPROXY_DIR    ?= $(HOME)/.cache/shop-operator/haproxy-3.0-trixie-$(shell sha256sum hack/haproxy/rootfs.sh | cut -c1-12)
+HAPROXY_BINARY := $(HAPROXY_DIR)/bin/haproxy
+
+.PHONY: haproxy
+haproxy: $(HAPROXY_BINARY) ## Build HAProxy 3.0 (Debian trixie) into a cached root filesystem and a host-runnable binary
+
+$(HAPROXY_BINARY):
+	@command -v debootstrap >/dev/null && command -v patchelf >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends debootstrap patchelf; }
+	$(SUDO) hack/haproxy/rootfs.sh $(HAPROXY_DIR)
+
 # --- Build and test --------------------------------------------------------------------------------
 
 .PHONY: unit
-unit: ## Run the unit tests only (*Test): no cluster, no tools
+unit: ## Run the unit tests only (seconds; needs nothing but a JDK and Maven)
 	$(MVN) test
 
 .PHONY: test
-test: tools kube-binaries ## Run every test tier: unit, API server, data plane, simulated cluster (k3s when Docker is there)
-	$(MVN) verify -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
+test: tools kube-binaries ## Run every test tier: unit, API server (kube-api-test), data plane (haproxy)
+	$(MVN) verify $(MVN_KUBE)
+
+.PHONY: fmt
+fmt: ## Format the Java sources in place (Spotless with palantir-java-format)
+	$(MVN) spotless:apply
+
+.PHONY: fmt-check
+fmt-check: ## Fail when a Java source is not formatted; `make fmt` fixes it
+	$(MVN) spotless:check
 
 .PHONY: crds
 crds: ## Regenerate the CRD from the API classes into crds/ and the Helm chart
@@ -86,8 +111,6 @@ crds: ## Regenerate the CRD from the API classes into crds/ and the Helm chart
 docs: ## Regenerate the configuration reference docs/configuration.md from the CRD in crds/
 	$(MVN) -q test-compile exec:java -Dexec.mainClass=dev.shopcluster.operator.api.ConfigReference \
 	  -Dexec.classpathScope=test
-
--include hack/*.mk
 
 # --- Run ------------------------------------------------------------------------------------------
 
@@ -110,8 +133,7 @@ image: $(CRANE) $(JRE_BASE) ## Build the operator image (Quarkus Jib, no Docker 
 
 .PHONY: e2e-k3s
 e2e-k3s: image kube-binaries ## k3s e2e through Testcontainers (needs a Docker engine): chart, example, traffic, failover
-	$(MVN) verify -Dit.test=K3sIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
+	$(MVN) verify -Dit.test=K3sIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false $(MVN_KUBE)
 
 $(CRANE): hack/image/crane/go.mod
 	@mkdir -p $(IMAGE_TOOLS_DIR)
@@ -140,4 +162,4 @@ bench-dataplane: tools ## Data-plane figures: share per strategy, standby takeov
 .PHONY: bench
 bench: kube-binaries ## Control-plane figures: first reconcile, create latency, no-op writes, RSS, promotion latency
 	$(MVN) verify -Dit.test='OperatorBenchmark,PromotionBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) | sed -n '/^==== /,/^====$$/p'
+	  $(MVN_KUBE) | sed -n '/^==== /,/^====$$/p'

@@ -2,6 +2,7 @@ package dev.shopcluster.operator.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.shopcluster.operator.KubeBinaries;
 import dev.shopcluster.operator.api.ShopCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -12,8 +13,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -77,19 +78,9 @@ public final class SimulatedCluster implements BeforeAllCallback, ExtensionConte
         return DIR.resolve("kubeconfig");
     }
 
-    /** A binary built by `make kube-binaries`. */
-    static String binary(String name) {
-        return binDir() + "/" + name;
-    }
-
-    private static String binDir() {
-        return System.getProperty("kube.api.test.dir", System.getProperty("user.home") + "/.kubeapitest")
-                + "/k8s/" + System.getProperty("kube.version", "1.34.4") + "-linux-amd64";
-    }
-
     private static void script(String command) {
         ProcessBuilder builder = new ProcessBuilder("hack/local-cluster.sh", command).inheritIO();
-        builder.environment().put("KUBE_BIN_DIR", binDir());
+        builder.environment().put("KUBE_BIN_DIR", KubeBinaries.dir().toString());
         builder.environment().put("LOCAL_CLUSTER_DIR", DIR.toString());
         builder.environment().put("LOCAL_CLUSTER_PORT_BASE", PORT_BASE);
         try {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopcluster.operator.api.PodSettings;
 import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.haproxy.BalancerPodLayout;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -31,11 +32,11 @@ class BalancerDeploymentTest {
     @Test
     void theReloadSidecarSignalsTheMasterItCanSee() {
         PodSpec pod = BalancerDeployment.desired(shop("web"), "hash").getSpec().getTemplate().getSpec();
-        Container haproxy = container(pod, BalancerDeployment.CONTAINER);
-        Container reload = container(pod, BalancerDeployment.RELOAD_CONTAINER);
+        Container haproxy = container(pod, BalancerPodLayout.HAPROXY_CONTAINER);
+        Container reload = container(pod, BalancerPodLayout.RELOAD_CONTAINER);
 
         assertThat(pod.getShareProcessNamespace()).isTrue();
-        assertThat(haproxy.getArgs()).containsSequence("-p", BalancerDeployment.PID_FILE).contains("-W");
+        assertThat(haproxy.getArgs()).containsSequence("-p", BalancerPodLayout.PID_FILE).contains("-W");
         assertThat(reload.getImage()).isEqualTo(haproxy.getImage());
         assertThat(reload.getCommand()).containsExactly("/bin/sh", "-c", BalancerDeployment.reloadScript());
         assertThat(reload.getEnv()).extracting(EnvVar::getName)
@@ -59,8 +60,8 @@ class BalancerDeploymentTest {
     @Test
     void defaultResourcesUnlessTheSpecSetsThemAndTheSidecarHasEveryLimitAQuotaMayRequire() {
         PodSpec pod = BalancerDeployment.desired(shop("web"), "hash").getSpec().getTemplate().getSpec();
-        assertThat(container(pod, BalancerDeployment.CONTAINER).getResources()).isEqualTo(BalancerDeployment.DEFAULT_RESOURCES);
-        assertThat(container(pod, BalancerDeployment.RELOAD_CONTAINER).getResources().getLimits()).containsKeys("cpu", "memory");
+        assertThat(container(pod, BalancerPodLayout.HAPROXY_CONTAINER).getResources()).isEqualTo(BalancerDeployment.DEFAULT_RESOURCES);
+        assertThat(container(pod, BalancerPodLayout.RELOAD_CONTAINER).getResources().getLimits()).containsKeys("cpu", "memory");
 
         ShopCluster shop = shop("web");
         PodSettings settings = new PodSettings();
@@ -74,7 +75,7 @@ class BalancerDeploymentTest {
 
         Deployment deployment = BalancerDeployment.desired(shop, "hash");
         pod = deployment.getSpec().getTemplate().getSpec();
-        assertThat(container(pod, BalancerDeployment.CONTAINER).getResources()).isEqualTo(settings.getResources());
+        assertThat(container(pod, BalancerPodLayout.HAPROXY_CONTAINER).getResources()).isEqualTo(settings.getResources());
         assertThat(pod.getImagePullSecrets()).isEqualTo(settings.getImagePullSecrets());
         assertThat(pod.getNodeSelector()).isEqualTo(settings.getNodeSelector());
         assertThat(pod.getTolerations()).isEqualTo(settings.getTolerations());

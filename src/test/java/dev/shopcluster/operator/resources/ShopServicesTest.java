@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shopcluster.operator.api.BalancerServiceType;
 import dev.shopcluster.operator.api.ExternalTrafficPolicy;
 import dev.shopcluster.operator.api.ShopCluster;
-import dev.shopcluster.operator.haproxy.HaproxyEnvironment;
+import dev.shopcluster.operator.haproxy.BalancerPodLayout;
 import io.fabric8.kubernetes.api.model.Service;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,9 +44,9 @@ class ShopServicesTest {
         assertThat(metrics.getSpec().getSelector()).isEqualTo(ShopServices.entry(shop).getSpec().getSelector());
         assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(port -> {
             assertThat(port.getName()).isEqualTo(ShopServices.METRICS_PORT_NAME);
-            assertThat(port.getPort()).isEqualTo(HaproxyEnvironment.POD_MONITOR_PORT);
-            assertThat(port.getTargetPort().getStrVal()).isEqualTo(BalancerDeployment.MONITOR_PORT_NAME);
+            assertThat(port.getPort()).isEqualTo(BalancerPodLayout.MONITOR_PORT);
+            assertThat(port.getTargetPort().getStrVal()).isEqualTo(BalancerPodLayout.MONITOR_PORT_NAME);
         });
-        assertThat(ShopServices.entry(shop).getSpec().getPorts()).noneMatch(p -> p.getPort() == HaproxyEnvironment.POD_MONITOR_PORT);
+        assertThat(ShopServices.entry(shop).getSpec().getPorts()).noneMatch(p -> p.getPort() == BalancerPodLayout.MONITOR_PORT);
     }
 }

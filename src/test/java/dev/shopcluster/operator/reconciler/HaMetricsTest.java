@@ -1,9 +1,10 @@
-package dev.shopcluster.operator.ha;
+package dev.shopcluster.operator.reconciler;
 
 import static dev.shopcluster.operator.ShopFixtures.activeStandby;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.ha.HaDecision;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
