@@ -103,8 +103,11 @@ class SimulatedClusterIT {
         await().atMost(READY_TIMEOUT).until(() -> client.pods().inNamespace(namespace)
                 .withLabels(Map.of("app.kubernetes.io/instance", "storefront", "shopcluster.dev/group", "main"))
                 .list().getItems().stream().filter(SimulatedClusterIT::isReady).count() == 5);
-        awaitReady("storefront");
-        assertThat(shop("storefront").getStatus().getReadyReplicas()).isEqualTo(5);
+        // Status follows the pods: Ready may still be the one from before the scale for a moment.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(shop("storefront").getStatus().getReadyReplicas()).isEqualTo(5);
+            assertThat(Conditions.isTrue(shop("storefront").getStatus().getConditions(), ConditionTypes.READY)).isTrue();
+        });
     }
 
     /** What a failing readiness probe does: the kubelet (here: us, for kwok's node) reports the pod unready. */
