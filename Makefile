@@ -111,11 +111,11 @@ unit: ## Run the unit tests only (seconds; needs nothing but a JDK and Maven)
 	$(MVN) test
 
 .PHONY: test
-test: tools kube-binaries kube-binaries-oldest ## Run every test tier: unit, API server (also on the oldest supported Kubernetes), data plane, simulated cluster
+test: tools kube-binaries ## Run every test tier: unit, API server (kube-api-test), data plane (haproxy), simulated cluster
 	$(MVN) verify $(MVN_KUBE)
-	$(MAKE) --no-print-directory test-oldest
 
-# The API-server tier on the oldest supported Kubernetes, but for what needs a newer one:
+# The API-server tier on the oldest supported Kubernetes, but for what needs a newer one. Not yet part
+# of `make test`: its first run has not completed here (docs/compatibility.md).
 # ExternalServicesPolicyIT (ValidatingAdmissionPolicy v1, Kubernetes 1.30).
 OLDEST_ITS := dev.shopcluster.operator.apiserver.*IT,!ExternalServicesPolicyIT
 
