@@ -67,6 +67,7 @@ final class PromotionFlow {
 
     /** Observes, decides, and writes a new target to status before anything is rewired. */
     Decided decide(ShopCluster shop, Context<ShopCluster> context, Instant now) {
+        metrics.observe(shop);
         HaState recorded = HaStatus.read(shop.getStatus());
         Optional<Slot> switchoverTo = switchoverRequest(shop);
         HaDecision decision = FailoverStateMachine.decide(HaPolicy.of(shop.getSpec()), recorded,

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -322,14 +323,31 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     @Override
     public ErrorStatusUpdateControl<ShopCluster> updateErrorStatus(ShopCluster shop, Context<ShopCluster> context,
             Exception e) {
-        if (!(e instanceof InvalidBalancerInputException)) {
+        String invalid = invalidSpecMessage(e);
+        if (invalid == null) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
-        // The API server should have refused this spec; say so instead of retrying forever.
+        // Retrying cannot help until the spec changes, and a spec change triggers a reconcile anyway.
         ShopClusterStatus status = shop.getStatus() == null ? new ShopClusterStatus() : shop.getStatus();
-        ShopStatusAggregator.recordInvalidSpec(status, e.getMessage(), shop.getMetadata().getGeneration(),
-                clock.instant());
+        ShopStatusAggregator.recordInvalidSpec(status, invalid, shop.getMetadata().getGeneration(), clock.instant());
         shop.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(shop).withNoRetry();
+    }
+
+    /**
+     * The message of an error only a spec change can fix, or null: a value the renderer refuses (the
+     * API server should have refused it already), or a child the API server refuses as invalid, such as
+     * a pod setting Kubernetes checks more strictly than the CRD's schema (its message names the field).
+     */
+    private static String invalidSpecMessage(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InvalidBalancerInputException) {
+                return cause.getMessage();
+            }
+            if (cause instanceof KubernetesClientException k && k.getCode() == 422 && k.getStatus() != null) {
+                return "the API server refused a child object: " + k.getStatus().getMessage();
+            }
+        }
+        return null;
     }
 }
