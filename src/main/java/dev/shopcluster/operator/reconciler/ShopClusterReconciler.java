@@ -47,7 +47,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.concurrent.ConcurrentHashMap;
@@ -336,16 +335,13 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
 
     /**
      * The message of an error only a spec change can fix, or null: a value the renderer refuses (the
-     * API server should have refused it already), or a child the API server refuses as invalid, such as
-     * a pod setting Kubernetes checks more strictly than the CRD's schema (its message names the field).
+     * API server should have refused it already). A child the API server refuses, such as a pod setting
+     * Kubernetes checks more strictly than the CRD's schema, is reported as ChildRejected instead.
      */
     private static String invalidSpecMessage(Exception e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof InvalidBalancerInputException) {
                 return cause.getMessage();
-            }
-            if (cause instanceof KubernetesClientException k && k.getCode() == 422 && k.getStatus() != null) {
-                return "the API server refused a child object: " + k.getStatus().getMessage();
             }
         }
         return null;

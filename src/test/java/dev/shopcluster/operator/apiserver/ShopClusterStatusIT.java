@@ -75,13 +75,13 @@ class ShopClusterStatusIT {
 
 
     @Test
-    void aPodSettingKubernetesRefusesIsReportedAsInvalidSpecUntilFixed() {
+    void aPodSettingKubernetesRefusesIsReportedAsARejectedChildUntilFixed() {
         harness.createShop("mounts", "image: shop:1\npod: {volumes: [{name: cache, emptyDir: {}}], "
                 + "volumeMounts: [{name: data, mountPath: /data}]}");
-        Condition invalid = awaitCondition("mounts", ConditionTypes.DEGRADED, "True", ConditionTypes.INVALID_SPEC);
+        Condition invalid = awaitCondition("mounts", ConditionTypes.DEGRADED, "True", ConditionTypes.CHILD_REJECTED);
         assertThat(invalid.getMessage()).contains("volumeMounts[0].name").contains("data");
         assertThat(Conditions.find(harness.shop("mounts").getStatus().getConditions(), ConditionTypes.READY)
-                .orElseThrow().getReason()).isEqualTo(ConditionTypes.INVALID_SPEC);
+                .orElseThrow().getReason()).isEqualTo(ConditionTypes.CHILD_REJECTED);
 
         harness.patchSpec("mounts", "{\"pod\": {\"volumeMounts\": [{\"name\": \"cache\", \"mountPath\": \"/data\"}]}}");
         awaitDeployment("mounts-main");
