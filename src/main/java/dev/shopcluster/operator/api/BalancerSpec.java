@@ -1,12 +1,19 @@
 package dev.shopcluster.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.Map;
 
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.externalTrafficPolicy) || self.serviceType != 'ClusterIP'",
+        message = "externalTrafficPolicy applies only to serviceType NodePort or LoadBalancer",
+        fieldPath = ".externalTrafficPolicy")
 public class BalancerSpec {
 
     public static final String DEFAULT_IMAGE = "haproxy:3.0";
@@ -39,6 +46,20 @@ public class BalancerSpec {
     @JsonPropertyDescription("Seconds over which a pod that comes back into service ramps up from a small share to "
             + "its full share of traffic, so a cold or just-restarted shop is not flooded at once. 0: full share at once.")
     private int slowStartSeconds = 10;
+
+    @JsonPropertyDescription("Resources, placement, pull secrets, labels and annotations of the balancer pods. "
+            + "resources applies to the haproxy container; unset: requests 100m CPU and 64 MiB, limit 256 MiB (the "
+            + "reload sidecar always requests 10m and 16 MiB, limited to 100m and 64 MiB).")
+    private PodSettings pod;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Annotations on the entry Service NAME, for example for a LoadBalancer controller.")
+    private Map<String, String> serviceAnnotations;
+
+    @JsonPropertyDescription("NodePort or LoadBalancer only: Local keeps the client's source address and sends "
+            + "external traffic only to balancer pods on the receiving node; Cluster (Kubernetes' default) spreads it over "
+            + "all of them.")
+    private ExternalTrafficPolicy externalTrafficPolicy;
 
     public int getReplicas() {
         return replicas;
@@ -78,5 +99,29 @@ public class BalancerSpec {
 
     public void setSlowStartSeconds(int slowStartSeconds) {
         this.slowStartSeconds = slowStartSeconds;
+    }
+
+    public PodSettings getPod() {
+        return pod;
+    }
+
+    public void setPod(PodSettings pod) {
+        this.pod = pod;
+    }
+
+    public Map<String, String> getServiceAnnotations() {
+        return serviceAnnotations;
+    }
+
+    public void setServiceAnnotations(Map<String, String> serviceAnnotations) {
+        this.serviceAnnotations = serviceAnnotations;
+    }
+
+    public ExternalTrafficPolicy getExternalTrafficPolicy() {
+        return externalTrafficPolicy;
+    }
+
+    public void setExternalTrafficPolicy(ExternalTrafficPolicy externalTrafficPolicy) {
+        this.externalTrafficPolicy = externalTrafficPolicy;
     }
 }

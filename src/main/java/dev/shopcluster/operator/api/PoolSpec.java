@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PoolSpec {
@@ -18,8 +19,10 @@ public class PoolSpec {
     @Required
     @Size(min = 1, max = MAX_NAME_LENGTH)
     @Pattern(NAME_PATTERN)
-    @JsonPropertyDescription("Pool name, a DNS label of at most 15 characters; the pool's Deployment and headless "
-            + "Service are named NAME-POOL.")
+    @ValidationRule(value = "self != 'balancer'",
+            message = "pool name balancer is reserved: NAME-balancer is the balancer's Deployment and Service")
+    @JsonPropertyDescription("Pool name, a DNS label of at most 15 characters other than balancer; the pool's "
+            + "Deployment and headless Service are named NAME-POOL.")
     private String name;
 
     @Min(0)

@@ -35,6 +35,11 @@ public class ShopClusterSpec {
     @JsonPropertyDescription("Port the shop container listens on for HTTP.")
     private int port = 8080;
 
+    @JsonPropertyDescription("Settings of the shop pods: resources, env and envFrom, volumes, pull secrets, service "
+            + "account, placement, liveness and startup probes, shutdown. The operator keeps the image, the port, the "
+            + "readiness probe (healthCheck), the selector labels and the restricted security context.")
+    private ShopPodSpec pod;
+
     @Min(1)
     @Max(1000)
     @Default("1")
@@ -80,6 +85,14 @@ public class ShopClusterSpec {
 
     public void setPort(int port) {
         this.port = port;
+    }
+
+    public ShopPodSpec getPod() {
+        return pod;
+    }
+
+    public void setPod(ShopPodSpec pod) {
+        this.pod = pod;
     }
 
     public int getReplicas() {

@@ -25,12 +25,21 @@ final class HaMetrics {
         this.registry = registry;
     }
 
+    /** Registers an ActiveStandby shop's failover counter at 0, so alerts see the series before the first failover. */
+    void observe(ShopCluster shop) {
+        failovers(shop);
+    }
+
     void decided(ShopCluster shop, HaDecision decision) {
         decidedAtNanos.put(key(shop), System.nanoTime());
         if (decision.trigger() == HaDecision.Trigger.FAILOVER) {
-            Counter.builder("shop.failovers").description("Promotions because the primary slot was unready")
-                    .tags(tags(shop)).register(registry).increment();
+            failovers(shop).increment();
         }
+    }
+
+    private Counter failovers(ShopCluster shop) {
+        return Counter.builder("shop.failovers").description("Promotions because the primary slot was unready")
+                .tags(tags(shop)).register(registry);
     }
 
     void wired(ShopCluster shop) {

@@ -67,6 +67,7 @@ final class PromotionFlow {
 
     /** Observes, decides, and writes a new target to status before anything is rewired. */
     Decided decide(ShopCluster shop, Context<ShopCluster> context, Instant now) {
+        metrics.observe(shop);
         HaState recorded = HaStatus.read(shop.getStatus());
         Optional<Slot> switchoverTo = switchoverRequest(shop);
         HaDecision decision = FailoverStateMachine.decide(HaPolicy.of(shop.getSpec()), recorded,
@@ -114,8 +115,8 @@ final class PromotionFlow {
     private ShopCluster recordDecision(ShopCluster shop, HaDecision decision, Context<ShopCluster> context,
             Instant now) {
         ShopClusterStatus status = shop.getStatus() != null ? shop.getStatus() : new ShopClusterStatus();
-        Condition failedOver = ShopStatusAggregator.recordDecision(status, decision, shop.getMetadata().getGeneration(),
-                now);
+        Condition failedOver = ShopStatusAggregator.recordDecision(status, decision, HaPolicy.of(shop.getSpec()),
+                shop.getMetadata().getGeneration(), now);
         shop.setStatus(status);
         shop.getMetadata().setManagedFields(null);
         metrics.decided(shop, decision);

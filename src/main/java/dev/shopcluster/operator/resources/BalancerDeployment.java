@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -29,6 +31,11 @@ public final class BalancerDeployment {
     public static final String RELOAD_SCRIPT_RESOURCE = "/balancer/reload-on-change.sh";
     public static final String CONFIG_HASH_ANNOTATION = "shopcluster.dev/config-hash";
     private static final String RELOAD_SCRIPT = readReloadScript();
+    /** HAProxy's resources unless spec.balancer.pod.resources says otherwise; sized for maxconn 8000. */
+    static final ResourceRequirements DEFAULT_RESOURCES = new ResourceRequirementsBuilder()
+            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi")))
+            .withLimits(Map.of("memory", new Quantity("256Mi")))
+            .build();
 
     private BalancerDeployment() {
     }
@@ -42,7 +49,7 @@ public final class BalancerDeployment {
         Map<String, String> labels = ShopLabels.common(shop, ShopLabels.COMPONENT_BALANCER);
         ObjectMeta metadata = OwnedMetadata.of(shop, ShopLabels.balancerName(shop), labels);
         metadata.setAnnotations(Map.of(CONFIG_HASH_ANNOTATION, configHash));
-        return new DeploymentBuilder()
+        Deployment deployment = new DeploymentBuilder()
                 .withMetadata(metadata)
                 .withNewSpec()
                     .withReplicas(balancer.getReplicas())
@@ -90,10 +97,8 @@ public final class BalancerDeployment {
                                         .withPort(new IntOrString(MONITOR_PORT_NAME)).endHttpGet()
                                     .withPeriodSeconds(10).withFailureThreshold(3)
                                 .endLivenessProbe()
-                                .withNewResources()
-                                    .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi")))
-                                    .withLimits(Map.of("memory", new Quantity("256Mi")))
-                                .endResources()
+                                .withResources(balancer.getPod() != null && balancer.getPod().getResources() != null
+                                        ? balancer.getPod().getResources() : DEFAULT_RESOURCES)
                                 .withSecurityContext(restrictedContainer())
                                 .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true)
                                     .endVolumeMount()
@@ -108,6 +113,8 @@ public final class BalancerDeployment {
                     .endTemplate()
                 .endSpec()
                 .build();
+        UserPodSettings.apply(balancer.getPod(), deployment.getSpec().getTemplate());
+        return deployment;
     }
 
     /** The same image as HAProxy, so {@code haproxy -c} checks a new config with the same version. */
@@ -120,9 +127,10 @@ public final class BalancerDeployment {
                 .addNewEnv().withName("HAPROXY_PIDFILE").withValue(PID_FILE).endEnv()
                 .addNewEnv().withName("HAPROXY_SOCKET").withValue(runtimeFile(ADMIN_SOCKET)).endEnv()
                 .addNewEnv().withName("HAPROXY_STATE_FILE").withValue(runtimeFile(SERVER_STATE_FILE)).endEnv()
+                // A CPU limit too, so a ResourceQuota on limits.cpu admits the pod; the loop is idle but for reloads.
                 .withNewResources()
                     .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("16Mi")))
-                    .withLimits(Map.of("memory", new Quantity("64Mi")))
+                    .withLimits(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi")))
                 .endResources()
                 .withSecurityContext(restrictedContainer())
                 .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).endVolumeMount()

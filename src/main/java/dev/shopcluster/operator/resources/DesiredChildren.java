@@ -33,6 +33,7 @@ public record DesiredChildren(List<HasMetadata> objects, List<ShopGroup> groups,
         }
         objects.add(BalancerConfigMap.desired(shop, config));
         objects.add(BalancerDeployment.desired(shop, BalancerConfigMap.hash(config)));
+        objects.add(ShopServices.balancerMetrics(shop));
         objects.add(ShopServices.entry(shop));
         if (shop.getSpec().getHighAvailability().getMode() == HighAvailabilityMode.ActiveStandby) {
             objects.add(ShopServices.primary(shop, plan.primaryService()));

@@ -8,9 +8,15 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** The Services of a ShopCluster: per-group headless Services, the entry Service, the primary Service. */
+/**
+ * The Services of a ShopCluster: per-group headless Services, the entry Service, the primary Service and
+ * the balancer's metrics Service.
+ */
 public final class ShopServices {
+
+    public static final String METRICS_PORT_NAME = "metrics";
 
     private ShopServices() {
     }
@@ -27,9 +33,29 @@ public final class ShopServices {
     /** The Service clients use: the balancer's pods. */
     public static Service entry(ShopCluster shop) {
         var balancer = shop.getSpec().getBalancer();
-        return service(shop, shop.getMetadata().getName(), ShopLabels.COMPONENT_BALANCER,
+        Service entry = service(shop, shop.getMetadata().getName(), ShopLabels.COMPONENT_BALANCER,
                 ShopLabels.selector(shop, ShopLabels.COMPONENT_BALANCER), null, balancer.getPort(),
                 BalancerPodLayout.HTTP_PORT_NAME, balancer.getServiceType().name());
+        if (balancer.getServiceAnnotations() != null) {
+            entry.getMetadata().setAnnotations(new TreeMap<>(balancer.getServiceAnnotations()));
+        }
+        if (balancer.getExternalTrafficPolicy() != null) {
+            entry.getSpec().setExternalTrafficPolicy(balancer.getExternalTrafficPolicy().name());
+        }
+        return entry;
+    }
+
+    /**
+     * Headless Service NAME-balancer on the balancer pods' HAProxy metrics port, for a ServiceMonitor or
+     * for listing the balancer pods. Its own Service, so a NodePort or LoadBalancer entry Service never
+     * exposes metrics outside the cluster.
+     */
+    public static Service balancerMetrics(ShopCluster shop) {
+        Service metrics = service(shop, ShopLabels.balancerName(shop), ShopLabels.COMPONENT_BALANCER,
+                ShopLabels.selector(shop, ShopLabels.COMPONENT_BALANCER), "None", BalancerPodLayout.MONITOR_PORT,
+                BalancerPodLayout.MONITOR_PORT_NAME, "ClusterIP");
+        metrics.getSpec().getPorts().get(0).setName(METRICS_PORT_NAME);
+        return metrics;
     }
 
     /**

@@ -17,8 +17,9 @@ import java.util.stream.StreamSupport;
 /**
  * Writes the configuration reference, docs/configuration.md, from the committed CRD: one row per
  * field path with its type, default, bounds and description, then the CEL validation rules with their
- * messages. `make docs` runs {@link #main}; {@code ConfigReferenceTest} fails when the committed
- * reference is stale.
+ * messages. Fields of embedded Kubernetes types (a pod's env, volumes, affinity, ...) are not listed one
+ * by one: `kubectl explain` shows them. `make docs` runs {@link #main}; {@code ConfigReferenceTest}
+ * fails when the committed reference is stale.
  */
 public final class ConfigReference {
 
@@ -92,11 +93,21 @@ public final class ConfigReference {
         List<String> requiredNames = StreamSupport.stream(schema.path("required").spliterator(), false)
                 .map(JsonNode::asText).toList();
         String prefix = path.isEmpty() ? "" : path + ".";
-        schema.path("properties").fields().forEachRemaining(property -> collect(prefix + property.getKey(),
-                property.getValue(), requiredNames.contains(property.getKey()), fields, rules));
-        if (schema.has("items")) {
+        // Fields of embedded Kubernetes types (env, volumes, affinity, ...) carry no description of ours:
+        // the row of the field that embeds them points to `kubectl explain`, their own fields are not listed.
+        schema.path("properties").fields().forEachRemaining(property -> {
+            if (property.getValue().has("description")) {
+                collect(prefix + property.getKey(), property.getValue(), requiredNames.contains(property.getKey()),
+                        fields, rules);
+            }
+        });
+        if (schema.has("items") && hasOwnFields(schema.get("items"))) {
             collect(path + "[]", schema.get("items"), false, fields, rules);
         }
+    }
+
+    private static boolean hasOwnFields(JsonNode schema) {
+        return StreamSupport.stream(schema.path("properties").spliterator(), false).anyMatch(p -> p.has("description"));
     }
 
     private static String fieldTable(List<Field> fields, String prefix, boolean withDefaults) {

@@ -74,6 +74,20 @@ class ShopClusterStatusIT {
     }
 
 
+    @Test
+    void aPodSettingKubernetesRefusesIsReportedAsARejectedChildUntilFixed() {
+        harness.createShop("mounts", "image: shop:1\npod: {volumes: [{name: cache, emptyDir: {}}], "
+                + "volumeMounts: [{name: data, mountPath: /data}]}");
+        Condition invalid = awaitCondition("mounts", ConditionTypes.DEGRADED, "True", ConditionTypes.CHILD_REJECTED);
+        assertThat(invalid.getMessage()).contains("volumeMounts[0].name").contains("data");
+        assertThat(Conditions.find(harness.shop("mounts").getStatus().getConditions(), ConditionTypes.READY)
+                .orElseThrow().getReason()).isEqualTo(ConditionTypes.CHILD_REJECTED);
+
+        harness.patchSpec("mounts", "{\"pod\": {\"volumeMounts\": [{\"name\": \"cache\", \"mountPath\": \"/data\"}]}}");
+        awaitDeployment("mounts-main");
+        awaitCondition("mounts", ConditionTypes.READY, "False", ConditionTypes.REPLICAS_NOT_READY);
+    }
+
     private static void awaitDeployment(String name) {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> harness.client().resources(Deployment.class).inNamespace(harness.namespace()).withName(name).get() != null);

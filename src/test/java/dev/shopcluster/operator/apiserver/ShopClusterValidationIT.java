@@ -8,6 +8,8 @@ import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.StrategyType;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The API server itself refuses bad specs (schema + CEL), naming the field; no harness.operator() runs here. */
 class ShopClusterValidationIT {
@@ -92,7 +95,29 @@ class ShopClusterValidationIT {
                 invalid("standbyReplicas 0", "spec.highAvailability.standbyReplicas",
                         "image: shop:1\nhighAvailability: {mode: ActiveStandby, standbyReplicas: 0}"),
                 invalid("unknown failback", "spec.highAvailability.failback",
-                        "image: shop:1\nhighAvailability: {mode: ActiveStandby, failback: Sometimes}"));
+                        "image: shop:1\nhighAvailability: {mode: ActiveStandby, failback: Sometimes}"),
+                invalid("pool named balancer", "spec.pools[0].name", "image: shop:1\npools: [{name: balancer}]"),
+                // What the operator keeps: selector labels, non-root, Pod Security restricted volumes.
+                invalid("pod label with the operator's instance key", "spec.pod.labels",
+                        "image: shop:1\npod: {labels: {app.kubernetes.io/instance: other}}"),
+                invalid("pod label with a shopcluster.dev key", "spec.pod.labels",
+                        "image: shop:1\npod: {labels: {shopcluster.dev/group: b}}"),
+                invalid("balancer pod label with the component key", "spec.balancer.pod.labels",
+                        "image: shop:1\nbalancer: {pod: {labels: {app.kubernetes.io/component: shop}}}"),
+                invalid("runAsUser root", "spec.pod.runAsUser", "image: shop:1\npod: {runAsUser: 0}"),
+                invalid("hostPath volume", "spec.pod.volumes",
+                        "image: shop:1\npod: {volumes: [{name: host, hostPath: {path: /etc}}]}"),
+                invalid("service account not a DNS name", "spec.pod.serviceAccountName",
+                        "image: shop:1\npod: {serviceAccountName: Shop_SA}"),
+                invalid("grace period above an hour", "spec.pod.terminationGracePeriodSeconds",
+                        "image: shop:1\npod: {terminationGracePeriodSeconds: 3601}"),
+                invalid("too many pull secrets", "spec.pod.imagePullSecrets",
+                        "image: shop:1\npod: {imagePullSecrets: [" + IntStream.range(0, 17)
+                                .mapToObj(i -> "{name: s" + i + "}").collect(Collectors.joining(", ")) + "]}"),
+                invalid("externalTrafficPolicy with ClusterIP", "spec.balancer.externalTrafficPolicy",
+                        "image: shop:1\nbalancer: {externalTrafficPolicy: Local}"),
+                invalid("unknown externalTrafficPolicy", "spec.balancer.externalTrafficPolicy",
+                        "image: shop:1\nbalancer: {serviceType: LoadBalancer, externalTrafficPolicy: Nearest}"));
     }
 
     private static Arguments invalid(String what, String field, String spec) {
@@ -157,5 +182,71 @@ class ShopClusterValidationIT {
         assertThat(harness.client().resources(ShopCluster.class).inNamespace(harness.namespace()).list().getItems())
                 .extracting(s -> s.getMetadata().getName())
                 .contains("hash-cookie", "weighted", "standby");
+    }
+    /**
+     * Image, ports, readiness probe and security context have no field under spec.pod: kubectl's strict
+     * field validation (its default, client- and server-side apply) refuses them by name instead of
+     * dropping them.
+     */
+    @ParameterizedTest(name = "kubectl refuses spec.pod.{0}")
+    @ValueSource(strings = {"image: evil:1", "ports: [{containerPort: 22}]", "readinessProbe: {tcpSocket: {port: 22}}",
+            "securityContext: {runAsUser: 0}", "containers: [{name: shop, image: evil:1}]", "hostNetwork: true"})
+    void kubectlRefusesTheFieldsTheOperatorOwns(String field) throws Exception {
+        Path manifest = Files.createDirectories(Path.of("target/validation")).resolve("owned.yaml");
+        Files.writeString(manifest, TestShops.yaml("owned", "image: shop:1\npod:\n  " + field));
+        String name = field.substring(0, field.indexOf(':'));
+        Kubectl.Result apply = Kubectl.run("apply", "-n", harness.namespace(), "-f", manifest.toString());
+        assertThat(apply.exitCode()).as(apply.output()).isNotZero();
+        assertThat(apply.output()).contains("unknown field \"spec.pod." + name + "\"");
+        Kubectl.Result serverSide = Kubectl.run("apply", "--server-side", "-n", harness.namespace(), "-f", manifest.toString());
+        assertThat(serverSide.exitCode()).as(serverSide.output()).isNotZero();
+        assertThat(serverSide.output()).contains(".spec.pod." + name + ": field not declared in schema");
+        assertThat(harness.shop("owned")).isNull();
+    }
+
+    @Test
+    void acceptsTheSettingsARealShopNeeds() {
+        ShopCluster shop = harness.createShop("realistic", """
+                image: registry.example.com/cart:1.4.2
+                pod:
+                  resources: {requests: {cpu: 250m, memory: 256Mi}, limits: {cpu: "1", memory: 512Mi}}
+                  env:
+                  - {name: DB_URL, value: "postgres://db:5432/cart"}
+                  - name: DB_PASSWORD
+                    valueFrom: {secretKeyRef: {name: cart-db, key: password}}
+                  envFrom: [{configMapRef: {name: cart-config}}, {secretRef: {name: cart-secrets}}]
+                  volumes: [{name: cache, emptyDir: {sizeLimit: 1Gi}}, {name: tls, secret: {secretName: cart-tls}}]
+                  volumeMounts: [{name: cache, mountPath: /cache}, {name: tls, mountPath: /tls, readOnly: true}]
+                  imagePullSecrets: [{name: registry}]
+                  serviceAccountName: cart
+                  runAsUser: 10001
+                  nodeSelector: {node.example.com/pool: shops}
+                  tolerations: [{key: dedicated, operator: Equal, value: shops, effect: NoSchedule}]
+                  affinity:
+                    podAntiAffinity:
+                      preferredDuringSchedulingIgnoredDuringExecution:
+                      - weight: 100
+                        podAffinityTerm:
+                          topologyKey: kubernetes.io/hostname
+                          labelSelector: {matchLabels: {app.kubernetes.io/instance: realistic}}
+                  topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}]
+                  labels: {team: checkout}
+                  annotations: {example.com/owner: checkout}
+                  livenessProbe: {httpGet: {path: /livez, port: http}, periodSeconds: 10}
+                  startupProbe: {httpGet: {path: /healthz, port: http}, failureThreshold: 30}
+                  terminationGracePeriodSeconds: 45
+                  preStop: {exec: {command: [sleep, "10"]}}
+                balancer:
+                  serviceType: LoadBalancer
+                  externalTrafficPolicy: Local
+                  serviceAnnotations: {service.beta.kubernetes.io/aws-load-balancer-type: nlb}
+                  pod:
+                    resources: {limits: {cpu: "2", memory: 512Mi}}
+                    imagePullSecrets: [{name: registry}]
+                    nodeSelector: {node.example.com/pool: edge}
+                """);
+        assertThat(shop.getSpec().getPod().getEnv()).hasSize(2);
+        assertThat(shop.getSpec().getPod().getResources().getLimits()).containsKeys("cpu", "memory");
+        assertThat(shop.getSpec().getBalancer().getExternalTrafficPolicy()).hasToString("Local");
     }
 }

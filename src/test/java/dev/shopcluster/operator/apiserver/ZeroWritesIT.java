@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Reconciling an unchanged ShopCluster sends no write request at all: children, status or events. */
 class ZeroWritesIT {
 
-    private static final List<String> SHOPS = List.of("plain", "weighted", "standby");
+    private static final List<String> SHOPS = List.of("plain", "weighted", "standby", "configured");
     @RegisterExtension
     static final OperatorHarness harness = OperatorHarness.withOperatorResyncing("zero-writes", Duration.ofSeconds(1));
 
@@ -27,8 +27,14 @@ class ZeroWritesIT {
         harness.createShop("standby", "image: shop:1\nreplicas: 2\n"
                 + "strategy: {type: ConsistentHash, hashOn: Header, hashKey: X-Session-Id, boundedLoadPercent: 125}\n"
                 + "highAvailability: {mode: ActiveStandby}");
+        // Pod settings, with quantities the API server rewrites (1000m -> 1, 0.5Gi -> 512Mi).
+        harness.createShop("configured", "image: shop:1\npod: {resources: {limits: {cpu: 1000m, memory: 0.5Gi}}, "
+                + "env: [{name: A, value: b}], preStop: {exec: {command: [sleep, '5']}}, "
+                + "tolerations: [{key: k, operator: Exists}], labels: {team: x}, annotations: {a: b}}\n"
+                + "balancer: {pod: {resources: {limits: {cpu: 500m, memory: 256Mi}}}, serviceAnnotations: {a: b}}");
         List<String> deployments = List.of("plain-main", "plain-balancer", "weighted-large", "weighted-small",
-                "weighted-balancer", "standby-a", "standby-b", "standby-balancer");
+                "weighted-balancer", "standby-a", "standby-b", "standby-balancer", "configured-main",
+                "configured-balancer");
         await().atMost(Duration.ofSeconds(30)).until(() -> deployments.stream()
                 .allMatch(d -> harness.client().apps().deployments().inNamespace(harness.namespace()).withName(d).get() != null));
         deployments.forEach(d -> WorkloadSimulator.allReady(harness.client(), harness.namespace(), d));

@@ -1,13 +1,20 @@
 package dev.shopcluster.operator.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.shopcluster.operator.KubeBinaries;
+import dev.shopcluster.operator.api.ShopCluster;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -48,6 +55,23 @@ public final class SimulatedCluster implements BeforeAllCallback, ExtensionConte
 
     static KubernetesClient client() {
         return client;
+    }
+
+    /** Installs the committed CRD (idempotent) and waits until ShopClusters can be listed. */
+    static void installCrd() throws IOException {
+        try (InputStream crd = Files.newInputStream(Path.of("crds/shopclusters.shopcluster.dev-v1.yml"))) {
+            client.load(crd).serverSideApply();
+        }
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> client.resources(ShopCluster.class).inNamespace("default").list() != null);
+    }
+
+    /** A namespace where Pod Security admission enforces "restricted", as a careful platform team sets it. */
+    static void restrictedNamespace(String name) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+                .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted",
+                        "pod-security.kubernetes.io/enforce-version", "latest"))
+                .endMetadata().build()).serverSideApply();
     }
 
     static Path kubeconfig() {

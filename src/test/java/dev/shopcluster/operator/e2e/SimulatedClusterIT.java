@@ -8,7 +8,6 @@ import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.status.ConditionTypes;
 import dev.shopcluster.operator.status.Conditions;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,15 +40,8 @@ class SimulatedClusterIT {
     static void start() throws IOException {
         client = SimulatedCluster.client();
         namespace = "e2e";
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted",
-                        "pod-security.kubernetes.io/enforce-version", "latest"))
-                .endMetadata().build()).serverSideApply();
-        try (InputStream crd = Files.newInputStream(Path.of("crds/shopclusters.shopcluster.dev-v1.yml"))) {
-            client.load(crd).serverSideApply();
-        }
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> client.resources(ShopCluster.class).inNamespace(namespace).list() != null);
+        SimulatedCluster.restrictedNamespace(namespace);
+        SimulatedCluster.installCrd();
         operator = PackagedOperator.start(SimulatedCluster.kubeconfig(), SimulatedCluster.DIR.resolve("operator.log"),
                 "512m", Map.of());
         try (Stream<Path> files = Files.list(Path.of("examples"))) {
@@ -111,8 +103,11 @@ class SimulatedClusterIT {
         await().atMost(READY_TIMEOUT).until(() -> client.pods().inNamespace(namespace)
                 .withLabels(Map.of("app.kubernetes.io/instance", "storefront", "shopcluster.dev/group", "main"))
                 .list().getItems().stream().filter(SimulatedClusterIT::isReady).count() == 5);
-        awaitReady("storefront");
-        assertThat(shop("storefront").getStatus().getReadyReplicas()).isEqualTo(5);
+        // Status follows the pods: Ready may still be the one from before the scale for a moment.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(shop("storefront").getStatus().getReadyReplicas()).isEqualTo(5);
+            assertThat(Conditions.isTrue(shop("storefront").getStatus().getConditions(), ConditionTypes.READY)).isTrue();
+        });
     }
 
     /** What a failing readiness probe does: the kubelet (here: us, for kwok's node) reports the pod unready. */

@@ -23,7 +23,7 @@ class DesiredChildrenTest {
         DesiredChildren children = DesiredChildren.of(shop("web"), null, "cluster.local");
         assertThat(children.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
                 "Service/web-main", "Deployment/web-main", "ConfigMap/web-balancer", "Deployment/web-balancer",
-                "Service/web", "PodDisruptionBudget/web", "PodDisruptionBudget/web-balancer");
+                "Service/web-balancer", "Service/web", "PodDisruptionBudget/web", "PodDisruptionBudget/web-balancer");
         assertThat(children.objects()).allSatisfy(o -> {
             assertThat(o.getMetadata().getNamespace()).isEqualTo("shop");
             assertThat(o.getMetadata().getOwnerReferences()).singleElement()
