@@ -52,17 +52,13 @@ $(KUBE_BIN_DIR)/etcd: hack/kube-binaries/etcd/go.mod
 	cd hack/kube-binaries/etcd && CGO_ENABLED=0 go build -trimpath -ldflags '$(ETCD_LDFLAGS)' \
 	  -o $@.tmp go.etcd.io/etcd/server/v3 && mv $@.tmp $@
 
-# --- Data-plane tools: the real haproxy and a real DNS server, from Debian's packages ------------
+# --- Data-plane tools: a real DNS server from Debian's packages (HAProxy: `make haproxy` below) ---------
 
 .PHONY: tools
-tools: ## Install haproxy and dnsmasq (Debian packages) when missing
-	@missing=""; command -v haproxy >/dev/null || missing="$$missing haproxy"; \
-	  command -v dnsmasq >/dev/null || missing="$$missing dnsmasq-base"; \
-	  if [ -n "$$missing" ]; then \
-	    echo "installing:$$missing"; \
-	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	  fi
-	@haproxy -v | head -1; dnsmasq --version | head -1
+tools: ## Install dnsmasq (Debian package) when missing
+	@command -v dnsmasq >/dev/null || { echo "installing: dnsmasq-base"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends dnsmasq-base; }
+	@dnsmasq --version | head -1
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -72,8 +68,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HAPROXY_DIR    ?= $(HOME)/.cache/shop-operator/haproxy-3.0-trixie-$(shell sha256sum hack/haproxy/rootfs.sh | cut -c1-12)
 HAPROXY_BINARY := $(HAPROXY_DIR)/bin/haproxy
 
-.PHONY: haproxy
+.PHONY: haproxy haproxy-binary
 haproxy: $(HAPROXY_BINARY) ## Build HAProxy 3.0 (Debian trixie) into a cached root filesystem and a host-runnable binary
+
+haproxy-binary: ## Print the path of the host-runnable HAProxy 3.0 (for -Dhaproxy.binary=...)
+	@echo $(HAPROXY_BINARY)
 
 $(HAPROXY_BINARY):
 	@command -v debootstrap >/dev/null && command -v patchelf >/dev/null || { $(SUDO) apt-get update -qq && \
@@ -82,9 +81,13 @@ $(HAPROXY_BINARY):
 
 # --- Build and test --------------------------------------------------------------------------------
 
+# The data-plane tier runs this HAProxy (first on PATH too, for the reload script's `haproxy -c`).
+DATAPLANE_HAPROXY := PATH=$(HAPROXY_DIR)/bin:$$PATH
+DATAPLANE_FLAGS   := -Dhaproxy.binary=$(HAPROXY_BINARY)
+
 .PHONY: test
-test: tools kube-binaries ## Run every test tier: unit, API server (kube-api-test), data plane (haproxy)
-	$(MVN) verify -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
+test: tools haproxy kube-binaries ## Run every test tier: unit, API server (kube-api-test), data plane (HAProxy 3.0)
+	$(DATAPLANE_HAPROXY) $(MVN) verify $(DATAPLANE_FLAGS) -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
 
 .PHONY: crds
 crds: ## Regenerate the CRD from the API classes into crds/ and the Helm chart
@@ -140,8 +143,8 @@ run: kube-binaries build ## Demo: operator + examples against the current cluste
 # --- Benchmarks -----------------------------------------------------------------------------------
 
 .PHONY: bench-dataplane
-bench-dataplane: tools ## Data-plane figures: share per strategy, standby takeover gap and failed requests, HAProxy vs direct throughput
-	$(MVN) verify -Dit.test='DataPlaneBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false | sed -n '/^==== /,/^====$$/p'
+bench-dataplane: tools haproxy ## Data-plane figures: share per strategy, standby takeover gap and failed requests, HAProxy vs direct throughput
+	$(DATAPLANE_HAPROXY) $(MVN) verify $(DATAPLANE_FLAGS) -Dit.test='DataPlaneBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false | sed -n '/^==== /,/^====$$/p'
 
 .PHONY: bench
 bench: kube-binaries ## Control-plane figures: first reconcile, create latency, no-op writes, RSS, promotion latency

@@ -42,7 +42,7 @@ class DataPlaneBenchmark {
     void dataPlaneFigures() throws Exception {
         StringBuilder report = new StringBuilder();
         report.append("==== Data-plane benchmark: haproxy %s, dnsmasq, JDK HTTP backends on loopback, %d cores%n"
-                .formatted(haproxyVersion(), Runtime.getRuntime().availableProcessors()));
+                .formatted(Tools.version(Tools.haproxy()), Runtime.getRuntime().availableProcessors()));
         report.append("-- share of %,d requests per server (strategy: server share ...)%n".formatted(REQUESTS));
         distribution(report, "RoundRobin", fast(shop("rr"), StrategyType.RoundRobin), i -> Map.of());
         distribution(report, "Random", fast(shop("random"), StrategyType.Random), i -> Map.of());
@@ -125,11 +125,5 @@ class DataPlaneBenchmark {
             client.join();
         }
         return completed.get() / (THROUGHPUT_RUN.toNanos() / 1e9);
-    }
-
-    private static String haproxyVersion() throws IOException {
-        Process version = new ProcessBuilder(Tools.binary("haproxy"), "-v").redirectErrorStream(true).start();
-        return new String(version.getInputStream().readAllBytes()).lines().findFirst().orElse("?")
-                .replaceAll("^HAProxy version (\\S+).*", "$1");
     }
 }

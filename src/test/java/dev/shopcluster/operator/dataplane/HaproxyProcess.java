@@ -42,13 +42,13 @@ final class HaproxyProcess implements AutoCloseable {
         this.config = dir.resolve("haproxy.cfg");
         this.pidFile = dir.resolve("haproxy.pid");
         writeConfig(configText);
-        master = new ProcessBuilder(Tools.binary("haproxy"), "-W", "-db", "-f", config.toString(), "-p", pidFile.toString())
+        master = new ProcessBuilder(Tools.haproxy(), "-W", "-db", "-f", config.toString(), "-p", pidFile.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
     }
 
     /** Checks a config as the reload sidecar does; returns HAProxy's complaint, or null when valid. */
     static String check(Path file) throws IOException, InterruptedException {
-        Process check = new ProcessBuilder(Tools.binary("haproxy"), "-c", "-q", "-f", file.toString())
+        Process check = new ProcessBuilder(Tools.haproxy(), "-c", "-q", "-f", file.toString())
                 .redirectErrorStream(true).start();
         String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return check.waitFor() == 0 ? null : output;
@@ -79,7 +79,7 @@ final class HaproxyProcess implements AutoCloseable {
                 "HAPROXY_SOCKET", Path.of(env.runtimeDir(), HaproxyConfigRenderer.ADMIN_SOCKET).toString(),
                 "HAPROXY_STATE_FILE", Path.of(env.runtimeDir(), HaproxyConfigRenderer.SERVER_STATE_FILE).toString(),
                 "RELOAD_INTERVAL_SECONDS", intervalSeconds,
-                "PATH", Path.of(Tools.binary("haproxy")).getParent() + ":" + System.getenv("PATH")));
+                "PATH", Path.of(Tools.haproxy()).getParent() + ":" + System.getenv("PATH")));
         reloadSidecar = builder.start();
         // Its first fingerprint is the config it considers loaded: changes before that would go unseen.
         await("the reload sidecar watches the config").atMost(Duration.ofSeconds(10))
