@@ -142,6 +142,7 @@ public final class HaproxyConfigRenderer {
                 .append(" observe layer4 error-limit 1 on-error mark-down")
                 .append(" resolvers kubernetes resolve-prefer ipv4 init-addr last,none\n");
         int maxWeight = groups.stream().mapToInt(ShopGroup::weight).max().orElse(1);
+        String ringKey = BalanceAlgorithm.hashesOnRing(spec.getStrategy()) ? " hash-key addr-port" : "";
         for (ShopGroup group : groups) {
             String groupName = check(DNS_LABEL, group.name(), "pool name");
             String host = check(DNS_LABEL, group.objectName(), "object name") + "." + namespace + ".svc."
@@ -149,7 +150,7 @@ public final class HaproxyConfigRenderer {
             range(group.weight(), 1, MAX_WEIGHT, "pool weight");
             cfg.append("    server-template ").append(groupName).append('-').append(' ')
                     .append(serverSlots(group.replicas())).append(' ').append(host).append(':').append(spec.getPort())
-                    .append(" weight ").append(serverWeight(group.weight(), maxWeight))
+                    .append(" weight ").append(serverWeight(group.weight(), maxWeight)).append(ringKey)
                     .append(group.isBackup() ? " backup" : "").append('\n');
         }
         return cfg.toString();

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,6 +54,25 @@ class DataPlaneBenchmark {
         distribution(report, "ConsistentHash Header, 10,000 keys", consistentHash("chash", HashOn.Header),
                 i -> headers(HashOn.Header, "session-" + i));
         distribution(report, "IPHash, one source address", fast(shop("iphash"), StrategyType.IPHash), i -> Map.of());
+
+        report.append("-- hash ring, 3 -> 4 pods, %,d keys: keys moved by the new pod (goal <= %.0f%%); keys the running "
+                .formatted(HashRingIT.KEYS, 100 * HashRingIT.MOVED_FACTOR / 4)
+                + "replica and one started after, with the pods in another order, send to the same pod (goal >= %.0f%%)%n"
+                .formatted(100 * HashRingIT.AGREEMENT));
+        for (HashOn hashOn : new HashOn[] {null, HashOn.SourceIP, HashOn.URI, HashOn.Header, HashOn.Cookie}) {
+            StrategyType strategy = hashOn == null ? StrategyType.IPHash : StrategyType.ConsistentHash;
+            ShopCluster shop = HashRingIT.hashed(strategy, hashOn, hashOn == HashOn.Header ? 125 : null);
+            try (DataPlaneBed bed = new DataPlaneBed(shop, null)) {
+                HashRingIT.Histories histories = HashRingIT.scaleUpWithTwoReplicas(bed, shop, hashOn);
+                long moved = IntStream.range(0, HashRingIT.KEYS)
+                        .filter(i -> !histories.threePods().get(i).equals(histories.fourPods().get(i))).count();
+                report.append("   %-36s moved %.1f%%, same pod on both replicas %.1f%%%n".formatted(
+                        strategy + (hashOn == null ? "" : " " + hashOn)
+                                + (shop.getSpec().getStrategy().getBoundedLoadPercent() == null ? "" : ", bounded 125%"),
+                        100.0 * moved / HashRingIT.KEYS,
+                        100 * HashRingIT.sameShare(histories.fourPods(), histories.otherReplica())));
+            }
+        }
 
         List<StandbyTakeover> takeovers = new ArrayList<>();
         for (int i = 0; i < FAILOVERS; i++) {

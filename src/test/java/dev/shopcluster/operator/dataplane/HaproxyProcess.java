@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The real haproxy binary run as the balancer pod runs it (master-worker, {@code -W -db -f cfg -p pid}),
@@ -112,6 +113,12 @@ final class HaproxyProcess implements AutoCloseable {
     /** How many servers of the shop backend are up (checks passed, slow start included). */
     long serversUp() throws IOException {
         return servers().stream().filter(server -> server.get("status").startsWith("UP")).count();
+    }
+
+    /** Which pod (address:port) fills which server slot, for the servers that are up. */
+    Map<String, String> podsBySlot() throws IOException {
+        return servers().stream().filter(server -> server.get("status").startsWith("UP"))
+                .collect(Collectors.toMap(server -> server.get("svname"), server -> server.get("addr")));
     }
 
     /** Whether every server that is up has its full weight (no slow start in progress). */

@@ -18,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The rendered config's directives, per strategy and HA mode, without running HAProxy. */
 class HaproxyConfigRendererTest {
@@ -55,6 +56,34 @@ class HaproxyConfigRendererTest {
         shop.getSpec().getStrategy().setBoundedLoadPercent(150);
 
         assertThat(backend(render(shop, null))).contains(directive, "hash-type consistent", "hash-balance-factor 150");
+    }
+
+    @ParameterizedTest
+    @CsvSource(textBlock = """
+            IPHash,
+            ConsistentHash, SourceIP
+            ConsistentHash, URI
+            ConsistentHash, Header
+            ConsistentHash, Cookie
+            """)
+    void hashStrategiesPlaceServersOnTheRingByAddressNotBySlot(StrategyType strategy, HashOn hashOn) {
+        ShopCluster shop = withPools("web", new PoolSpec("light", 2, 1), new PoolSpec("heavy", 3, 3));
+        shop.getSpec().getStrategy().setType(strategy);
+        shop.getSpec().getStrategy().setHashOn(hashOn);
+        shop.getSpec().getStrategy().setHashKey(hashOn == HashOn.Header || hashOn == HashOn.Cookie ? "X-Session-Id" : null);
+
+        assertThat(backend(render(shop, null))).contains(
+                "server-template light- 6 web-light.shop.svc.cluster.local:8080 weight 85 hash-key addr-port",
+                "server-template heavy- 7 web-heavy.shop.svc.cluster.local:8080 weight 255 hash-key addr-port");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = StrategyType.class, names = {"IPHash", "ConsistentHash"}, mode = EnumSource.Mode.EXCLUDE)
+    void otherStrategiesLeaveTheServerKeyAlone(StrategyType strategy) {
+        ShopCluster shop = shop("web");
+        shop.getSpec().getStrategy().setType(strategy);
+
+        assertThat(render(shop, null)).doesNotContain("hash-key");
     }
 
     @Test
