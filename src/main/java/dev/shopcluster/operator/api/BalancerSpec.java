@@ -40,6 +40,15 @@ public class BalancerSpec {
             + "its full share of traffic, so a cold or just-restarted shop is not flooded at once. 0: full share at once.")
     private int slowStartSeconds = 10;
 
+    @Default("{}")
+    @JsonPropertyDescription("How long the balancer waits for a pod before it retries the request on another one.")
+    private BalancerTimeouts timeouts = new BalancerTimeouts();
+
+    @Default("{}")
+    @JsonPropertyDescription("Passive outlier detection: failures on live traffic take a pod out of service before "
+            + "the health checks notice.")
+    private OutlierDetectionSpec outlierDetection = new OutlierDetectionSpec();
+
     public int getReplicas() {
         return replicas;
     }
@@ -78,5 +87,21 @@ public class BalancerSpec {
 
     public void setSlowStartSeconds(int slowStartSeconds) {
         this.slowStartSeconds = slowStartSeconds;
+    }
+
+    public BalancerTimeouts getTimeouts() {
+        return timeouts;
+    }
+
+    public void setTimeouts(BalancerTimeouts timeouts) {
+        this.timeouts = timeouts;
+    }
+
+    public OutlierDetectionSpec getOutlierDetection() {
+        return outlierDetection;
+    }
+
+    public void setOutlierDetection(OutlierDetectionSpec outlierDetection) {
+        this.outlierDetection = outlierDetection;
     }
 }

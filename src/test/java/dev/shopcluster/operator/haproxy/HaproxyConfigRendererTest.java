@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shopcluster.operator.api.HashOn;
+import dev.shopcluster.operator.api.OutlierObserve;
 import dev.shopcluster.operator.api.PoolSpec;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
@@ -114,12 +115,50 @@ class HaproxyConfigRendererTest {
 
         assertThat(backend(config)).contains("option httpchk",
                 "http-check send meth GET uri /ready ver HTTP/1.1 hdr Host shop",
-                "default-server check inter 1000ms fall 2 rise 2 slowstart 10s observe layer4 error-limit 1 "
-                        + "on-error mark-down resolvers kubernetes resolve-prefer ipv4 init-addr last,none");
-        assertThat(config).contains("parse-resolv-conf", "option redispatch 1", "retries 3",
+                "default-server check inter 1000ms fastinter 250ms fall 2 rise 2 slowstart 10s observe layer4 "
+                        + "error-limit 1 on-error mark-down resolvers kubernetes resolve-prefer ipv4 init-addr last,none");
+        assertThat(config).contains("parse-resolv-conf", "option redispatch 1", "retries 10",
                 "retry-on conn-failure empty-response junk-response response-timeout", "option forwardfor",
                 "monitor-uri /healthz", "http-request use-service prometheus-exporter if { path /metrics }",
                 "bind :8080", "bind :8405", "server-state-file /var/run/haproxy/servers.state");
+    }
+
+    @Test
+    void timeoutsGiveRetryableRequestsAPerTryTimeoutAndTheRestTheRequestTimeout() {
+        ShopCluster shop = shop("web");
+        shop.getSpec().getBalancer().getTimeouts().setConnectMillis(50);
+        shop.getSpec().getBalancer().getTimeouts().setPerTryMillis(2000);
+        shop.getSpec().getBalancer().getTimeouts().setRequestMillis(9000);
+        shop.getSpec().getHealthCheck().setTimeoutMillis(400);
+
+        String config = render(shop, null);
+
+        assertThat(config).contains("timeout connect 50ms", "timeout server 9000ms", "timeout check 400ms",
+                "http-request disable-l7-retry unless METH_GET || METH_HEAD || METH_OPTIONS");
+        assertThat(backend(config)).contains("http-request set-timeout server 2000ms if METH_GET || METH_HEAD || METH_OPTIONS");
+        assertThat(config).as("attempts that fit into the request timeout, at least 3").contains("retries 3");
+    }
+
+    @ParameterizedTest
+    @CsvSource(textBlock = """
+            Connections, 1, observe layer4 error-limit 1 on-error mark-down
+            Responses,   5, observe layer7 error-limit 5 on-error mark-down
+            """)
+    void outlierDetectionTakesAPodOutAfterConsecutiveFailuresOnLiveTraffic(OutlierObserve observe, int errors,
+            String directive) {
+        ShopCluster shop = shop("web");
+        shop.getSpec().getBalancer().getOutlierDetection().setObserve(observe);
+        shop.getSpec().getBalancer().getOutlierDetection().setConsecutiveErrors(errors);
+
+        assertThat(render(shop, null)).contains(directive);
+    }
+
+    @Test
+    void fastChecksAfterAFailureAreNeverSlowerThanTheRegularOnes() {
+        ShopCluster shop = shop("web");
+        shop.getSpec().getHealthCheck().setIntervalMillis(100);
+
+        assertThat(render(shop, null)).contains("check inter 100ms fastinter 100ms");
     }
 
     @Test
@@ -159,6 +198,10 @@ class HaproxyConfigRendererTest {
                 .hasMessageContaining("spec.strategy.hashKey");
         assertThatThrownBy(() -> render(path, null)).isInstanceOf(InvalidBalancerInputException.class)
                 .hasMessageContaining("spec.healthCheck.path");
+        ShopCluster perTry = shop("web");
+        perTry.getSpec().getBalancer().getTimeouts().setPerTryMillis(40_000);
+        assertThatThrownBy(() -> render(perTry, null)).isInstanceOf(InvalidBalancerInputException.class)
+                .hasMessageContaining("spec.balancer.timeouts.perTryMillis");
     }
 
     private static String render(ShopCluster shop, SlotPlan plan) {
