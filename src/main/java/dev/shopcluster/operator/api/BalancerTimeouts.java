@@ -21,11 +21,12 @@ public class BalancerTimeouts {
 
     @Min(50)
     @Max(3600000)
-    @Default("500")
+    @Default("300")
     @JsonPropertyDescription("GET, HEAD and OPTIONS requests: milliseconds one attempt waits for the pod to send "
-            + "anything before the request is retried on another pod. Raise it if such requests legitimately take "
-            + "longer. At most requestMillis.")
-    private int perTryMillis = 500;
+            + "anything before the request is retried on another pod: a hung or unreachable pod costs one attempt, "
+            + "not the request. Raise it if such requests legitimately take longer before their first byte, or they "
+            + "are retried until their attempts run out (then 504). At most requestMillis.")
+    private int perTryMillis = 300;
 
     @Min(100)
     @Max(3600000)

@@ -51,10 +51,18 @@ final class DataPlaneBed implements AutoCloseable {
      * @param plan ActiveStandby: the primary and each slot's pods; null otherwise
      */
     DataPlaneBed(ShopCluster shop, SlotPlan plan) throws IOException {
+        this(shop, plan, null, null);
+    }
+
+    /**
+     * As {@link #DataPlaneBed(ShopCluster, SlotPlan)}, but the pods of {@code remoteGroup} are {@code remote}'s,
+     * on their own node (network namespace); the others run here on the same port.
+     */
+    DataPlaneBed(ShopCluster shop, SlotPlan plan, String remoteGroup, NetnsPods remote) throws IOException {
         dir = Files.createTempDirectory("shop-dataplane");
         dns = new Dnsmasq(dir);
         try {
-            backendPort = Tools.freeTcpPort();
+            backendPort = remote == null ? Tools.freeTcpPort() : remote.port();
             shop.getSpec().setPort(backendPort);
             env = new HaproxyEnvironment(CLUSTER_DOMAIN, List.of(dns.address()), "127.0.0.1", Tools.freeTcpPort(),
                     Tools.freeTcpPort(), dir.toString());
@@ -63,12 +71,16 @@ final class DataPlaneBed implements AutoCloseable {
                 hostNames.put(group.name(),
                         group.objectName() + "." + shop.getMetadata().getNamespace() + ".svc." + CLUSTER_DOMAIN);
                 backends.put(group.name(), new ArrayList<>());
+                if (group.name().equals(remoteGroup)) {
+                    dns.answer(hostNames.get(group.name()), remote.ips());
+                    continue;
+                }
                 for (int i = 0; i < group.replicas(); i++) {
                     addBackend(group.name(), shop.getSpec().getHealthCheck().getPath());
                 }
             }
             haproxy = new HaproxyProcess(dir, env, HaproxyConfigRenderer.render(shop, groups, env));
-            awaitServersUp(allBackends().size());
+            awaitServersUp(allBackends().size() + (remote == null ? 0 : remote.ips().size()));
         } catch (IOException | RuntimeException | Error e) {
             close();
             throw e;

@@ -36,6 +36,7 @@ class DataPlaneBenchmark {
 
     static final int REQUESTS = 10_000;
     static final int FAILOVERS = Integer.getInteger("bench.failovers", 5);
+    static final int FAULT_RUNS = Integer.getInteger("bench.faultRuns", 4);
     static final int CONNECTIONS = 8;
     static final Duration THROUGHPUT_RUN = Duration.ofSeconds(Integer.getInteger("bench.seconds", 5));
 
@@ -92,6 +93,29 @@ class DataPlaneBenchmark {
                         takeovers.stream().mapToLong(StandbyTakeover::cutOff).sum(),
                         takeovers.stream().mapToLong(StandbyTakeover::requests).sum()));
 
+        report.append("-- ActiveStandby with the defaults a user gets (2 primaries, 1 standby), both primaries failing at "
+                + "once under %d sequential GET/s, %d runs each: longest gap between answers; failed requests%n"
+                .formatted(PrimaryFault.REQUESTS_PER_SECOND, FAULT_RUNS));
+        faultFigures(report, "connections refused (goal 250 ms)", () -> {
+            try (DataPlaneBed bed = new DataPlaneBed(PrimaryFaultsIT.userDefaults(), PrimaryFaultsIT.TWO_PRIMARIES)) {
+                return PrimaryFault.measure(bed.frontend(), PrimaryFaultsIT.names(bed, "b"),
+                        () -> bed.backends("a").forEach(ShopBackend::kill));
+            }
+        });
+        faultFigures(report, "packets dropped (goal 1 s)", () -> {
+            ShopCluster shop = PrimaryFaultsIT.userDefaults();
+            try (NetnsPods primaries = new NetnsPods("a", 2, Tools.freeTcpPort(), shop.getSpec().getHealthCheck().getPath());
+                    DataPlaneBed bed = new DataPlaneBed(shop, PrimaryFaultsIT.TWO_PRIMARIES, "a", primaries)) {
+                return PrimaryFault.measure(bed.frontend(), PrimaryFaultsIT.names(bed, "b"), primaries::dropPackets);
+            }
+        });
+        faultFigures(report, "process hung (goal 2 s)", () -> {
+            try (DataPlaneBed bed = new DataPlaneBed(PrimaryFaultsIT.userDefaults(), PrimaryFaultsIT.TWO_PRIMARIES)) {
+                return PrimaryFault.measure(bed.frontend(), PrimaryFaultsIT.names(bed, "b"),
+                        () -> bed.backends("a").forEach(ShopBackend::hang));
+            }
+        });
+
         try (DataPlaneBed bed = new DataPlaneBed(fast(shop("throughput"), StrategyType.RoundRobin), null)) {
             List<InetSocketAddress> direct = bed.allBackends().stream().map(bed::direct).toList();
             report.append("-- throughput, %d keep-alive connections for %d s each, 3 backends%n"
@@ -108,6 +132,21 @@ class DataPlaneBenchmark {
         report.append("====\n");
         System.out.print(report);
         assertThat(takeovers).hasSize(FAILOVERS);
+    }
+
+    interface FaultRun {
+        PrimaryFault run() throws Exception;
+    }
+
+    private static void faultFigures(StringBuilder report, String label, FaultRun run) throws Exception {
+        List<PrimaryFault> faults = new ArrayList<>();
+        for (int i = 0; i < FAULT_RUNS; i++) {
+            faults.add(run.run());
+        }
+        report.append("   %-36s gaps %s ms; failed %d of %,d%n".formatted(label,
+                faults.stream().map(f -> Long.toString(f.longestGap().toMillis())).collect(Collectors.joining(", ")),
+                faults.stream().mapToLong(PrimaryFault::failed).sum(),
+                faults.stream().mapToLong(PrimaryFault::requests).sum()));
     }
 
     private static void distribution(StringBuilder report, String label, ShopCluster shop,

@@ -1,0 +1,69 @@
+package dev.shopcluster.operator.dataplane;
+
+import static dev.shopcluster.operator.ShopFixtures.activeStandby;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.api.Slot;
+import dev.shopcluster.operator.resources.SlotPlan;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ActiveStandby with the defaults a user gets (2 primaries, 1 standby, default health check, timeouts and
+ * outlier detection): both primaries fail at once under ~400 GET requests a second, in each of the three
+ * ways a pod fails. No request fails, and the standby answers within the goal for each.
+ */
+class PrimaryFaultsIT {
+
+    static final SlotPlan TWO_PRIMARIES = new SlotPlan(Slot.A, 2, 1);
+
+    @Test
+    void refusedConnectionsProcessGone() throws Exception {
+        try (DataPlaneBed bed = new DataPlaneBed(userDefaults(), TWO_PRIMARIES)) {
+            PrimaryFault fault = PrimaryFault.measure(bed.frontend(), names(bed, "b"),
+                    () -> bed.backends("a").forEach(ShopBackend::kill));
+
+            assertGoal(fault, Duration.ofMillis(250));
+        }
+    }
+
+    @Test
+    void droppedPacketsNodeLost() throws Exception {
+        ShopCluster shop = userDefaults();
+        try (NetnsPods primaries = new NetnsPods("a", 2, Tools.freeTcpPort(), shop.getSpec().getHealthCheck().getPath());
+                DataPlaneBed bed = new DataPlaneBed(shop, TWO_PRIMARIES, "a", primaries)) {
+            PrimaryFault fault = PrimaryFault.measure(bed.frontend(), names(bed, "b"), primaries::dropPackets);
+
+            assertGoal(fault, Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void hungProcessesAcceptButNeverAnswer() throws Exception {
+        try (DataPlaneBed bed = new DataPlaneBed(userDefaults(), TWO_PRIMARIES)) {
+            PrimaryFault fault = PrimaryFault.measure(bed.frontend(), names(bed, "b"),
+                    () -> bed.backends("a").forEach(ShopBackend::hang));
+
+            assertGoal(fault, Duration.ofSeconds(2));
+        }
+    }
+
+    static ShopCluster userDefaults() {
+        ShopCluster shop = activeStandby("pay");
+        shop.getSpec().setReplicas(TWO_PRIMARIES.replicasA());
+        shop.getSpec().getHighAvailability().setStandbyReplicas(TWO_PRIMARIES.replicasB());
+        return shop;
+    }
+
+    static Set<String> names(DataPlaneBed bed, String group) {
+        return bed.backends(group).stream().map(ShopBackend::name).collect(Collectors.toSet());
+    }
+
+    private static void assertGoal(PrimaryFault fault, Duration longestGap) {
+        assertThat(fault.failed()).as("failed GET requests of %d: %s", fault.requests(), fault.failures()).isZero();
+        assertThat(fault.longestGap()).as("longest time without an answer").isLessThanOrEqualTo(longestGap);
+    }
+}
