@@ -4,13 +4,16 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-KUBE_VERSION       ?= 1.34.4
+# The one source of the Kubernetes version: the Go module the binaries are built from.
+KUBE_VERSION       := $(shell sed -n 's/^[[:space:]]*k8s.io\/kubernetes v//p' hack/kube-binaries/kubernetes/go.mod)
 ETCD_VERSION       := $(shell sed -n 's/^require go.etcd.io\/etcd\/server\/v3 v//p' hack/kube-binaries/etcd/go.mod)
 GOARCH             := $(shell go env GOARCH 2>/dev/null || echo amd64)
 # kube-api-test reads binaries from $KUBE_API_TEST_DIR/k8s/<version>-<os>-<arch>/.
 KUBE_API_TEST_DIR  ?= $(HOME)/.kubeapitest
 KUBE_BIN_DIR       := $(KUBE_API_TEST_DIR)/k8s/$(KUBE_VERSION)-linux-$(GOARCH)
 MVN                ?= mvn -B -ntp
+# What the tests read (dev.shopcluster.operator.KubeBinaries); the pom has defaults for plain mvn.
+MVN_KUBE           := -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) -Dkube.arch=$(GOARCH)
 
 K8S_LDFLAGS := -s -w \
   $(foreach p,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
@@ -52,12 +55,18 @@ $(KUBE_BIN_DIR)/etcd: hack/kube-binaries/etcd/go.mod
 	cd hack/kube-binaries/etcd && CGO_ENABLED=0 go build -trimpath -ldflags '$(ETCD_LDFLAGS)' \
 	  -o $@.tmp go.etcd.io/etcd/server/v3 && mv $@.tmp $@
 
-# --- Data-plane tools: a real DNS server from Debian's packages (HAProxy: `make haproxy` below) ---------
+# --- Data-plane tools from Debian's packages: a real DNS server, and network namespaces with iptables
+# for the lost-node test (HAProxy: `make haproxy` below) --------------------------------------------
 
 .PHONY: tools
-tools: ## Install dnsmasq (Debian package) when missing
-	@command -v dnsmasq >/dev/null || { echo "installing: dnsmasq-base"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends dnsmasq-base; }
+tools: ## Install dnsmasq, iproute2 and iptables (Debian packages) when missing
+	@missing=""; command -v dnsmasq >/dev/null || missing="$$missing dnsmasq-base"; \
+	  command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing="$$missing iproute2"; \
+	  command -v iptables >/dev/null || [ -x /usr/sbin/iptables ] || missing="$$missing iptables"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	  fi
 	@dnsmasq --version | head -1
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -85,9 +94,21 @@ $(HAPROXY_BINARY):
 DATAPLANE_HAPROXY := PATH=$(HAPROXY_DIR)/bin:$$PATH
 DATAPLANE_FLAGS   := -Dhaproxy.binary=$(HAPROXY_BINARY)
 
+.PHONY: unit
+unit: ## Run the unit tests only (seconds; needs nothing but a JDK and Maven)
+	$(MVN) test
+
 .PHONY: test
 test: tools haproxy kube-binaries ## Run every test tier: unit, API server (kube-api-test), data plane (HAProxy 3.0)
-	$(DATAPLANE_HAPROXY) $(MVN) verify $(DATAPLANE_FLAGS) -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
+	$(DATAPLANE_HAPROXY) $(MVN) verify $(DATAPLANE_FLAGS) $(MVN_KUBE)
+
+.PHONY: fmt
+fmt: ## Format the Java sources in place (Spotless with palantir-java-format)
+	$(MVN) spotless:apply
+
+.PHONY: fmt-check
+fmt-check: ## Fail when a Java source is not formatted; `make fmt` fixes it
+	$(MVN) spotless:check
 
 .PHONY: crds
 crds: ## Regenerate the CRD from the API classes into crds/ and the Helm chart
@@ -99,8 +120,6 @@ crds: ## Regenerate the CRD from the API classes into crds/ and the Helm chart
 docs: ## Regenerate the configuration reference docs/configuration.md from the CRD in crds/
 	$(MVN) -q test-compile exec:java -Dexec.mainClass=dev.shopcluster.operator.api.ConfigReference \
 	  -Dexec.classpathScope=test
-
--include hack/*.mk
 
 # --- Run ------------------------------------------------------------------------------------------
 
@@ -123,8 +142,7 @@ image: $(CRANE) $(JRE_BASE) ## Build the operator image (Quarkus Jib, no Docker 
 
 .PHONY: e2e-k3s
 e2e-k3s: image kube-binaries ## k3s e2e through Testcontainers (needs a Docker engine): chart, example, traffic, failover
-	$(MVN) verify -Dit.test=K3sIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION)
+	$(MVN) verify -Dit.test=K3sIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false $(MVN_KUBE)
 
 $(CRANE): hack/image/crane/go.mod
 	@mkdir -p $(IMAGE_TOOLS_DIR)
@@ -149,4 +167,4 @@ bench-dataplane: tools haproxy ## Data-plane figures: share per strategy, standb
 .PHONY: bench
 bench: kube-binaries ## Control-plane figures: first reconcile, create latency, no-op writes, RSS, promotion latency
 	$(MVN) verify -Dit.test='OperatorBenchmark,PromotionBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-	  -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dkube.version=$(KUBE_VERSION) | sed -n '/^==== /,/^====$$/p'
+	  $(MVN_KUBE) | sed -n '/^==== /,/^====$$/p'

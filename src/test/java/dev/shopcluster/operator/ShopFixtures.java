@@ -5,6 +5,7 @@ import dev.shopcluster.operator.api.PoolSpec;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 
 /** ShopClusters for unit tests, as the API server would hand them over (defaults applied, uid set). */
@@ -28,6 +29,15 @@ public final class ShopFixtures {
         ShopCluster shop = shop(name);
         shop.getSpec().getHighAvailability().setMode(HighAvailabilityMode.ActiveStandby);
         return shop;
+    }
+
+    /**
+     * The object as it comes back from the API server: written to JSON and read again, as informers
+     * hand it to the operator (fresh collections, no shared instances).
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T readBack(T object) {
+        return (T) Serialization.unmarshal(Serialization.asJson(object), object.getClass());
     }
 
     public static ShopCluster withPools(String name, PoolSpec... pools) {

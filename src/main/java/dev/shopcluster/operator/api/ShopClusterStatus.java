@@ -186,6 +186,10 @@ public class ShopClusterStatus {
         this.conditions = conditions;
     }
 
+    /**
+     * Decides whether status is written at all: a field left out here would never be written.
+     * ShopClusterStatusTest checks that every field counts, in equals and in hashCode.
+     */
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -213,7 +217,8 @@ public class ShopClusterStatus {
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, targetPrimary, currentPrimary, replicas, readyReplicas, selector,
-                balancerConfigHash);
+        return Objects.hash(observedGeneration, targetPrimary, currentPrimary, primaryUnreadySince, primaryServed,
+                demotedPrimary, demotedReadySince, replicas, readyReplicas, standbyReadyReplicas, failovers,
+                lastFailoverTime, balancerConfigHash, selector, conditions);
     }
 }

@@ -90,30 +90,31 @@ public final class FailoverStateMachine {
                 timer.at(Duration.between(now, deadline));
             }
         }
-        HaState next = new HaState(state.target(), state.current(), unreadySince, demoted, demotedReadySince,
-                state.failovers(), state.lastFailover(), served);
+        HaState next = state.withPrimaryUnreadySince(unreadySince).withDemoted(demoted)
+                .withDemotedReadySince(demotedReadySince).withPrimaryServed(served);
         return decision(policy, next, switchoverTo, timer.earliest, Trigger.NONE, waiting != null ? waiting
                 : "slot %s is primary with %d/%d ready".formatted(primary.id(), primaryReady, policy.replicas()), false);
     }
 
     /** Records the wiring of the target as complete. */
     public static HaState wired(HaState state) {
-        return new HaState(state.target(), state.target(), state.primaryUnreadySince(), state.demoted(),
-                state.demotedReadySince(), state.failovers(), state.lastFailover(), state.primaryServed());
+        return state.withCurrent(state.target());
     }
 
     private static HaDecision promote(HaPolicy policy, HaState state, Slot to, Trigger trigger, boolean failover,
             Instant now, String message) {
         // The new target was chosen for its ready pods, but has not served as primary yet.
-        HaState next = new HaState(to, state.current(), null, failover ? state.current() : null, null,
-                failover ? state.failovers() + 1 : state.failovers(), failover ? now : state.lastFailover(), false);
+        HaState next = state.withTarget(to).withPrimaryUnreadySince(null).withDemoted(failover ? state.current() : null)
+                .withDemotedReadySince(null).withPrimaryServed(false);
+        if (failover) {
+            next = next.withFailovers(state.failovers() + 1, now);
+        }
         return decision(policy, next, Optional.empty(), null, trigger, message, false);
     }
 
     /** Past the grace with no ready standby: the standby, demoted or not, is not healthy now either. */
     private static HaState stuck(HaState state, Instant unreadySince) {
-        return new HaState(state.target(), state.current(), unreadySince, state.demoted(), null,
-                state.failovers(), state.lastFailover(), state.primaryServed());
+        return state.withPrimaryUnreadySince(unreadySince).withDemotedReadySince(null);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.shopcluster.operator.ha;
 
 import dev.shopcluster.operator.api.Slot;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * The promotion state an ActiveStandby shop keeps in its status, so that a restarted or newly elected
@@ -20,18 +21,84 @@ import java.time.Instant;
 public record HaState(Slot target, Slot current, Instant primaryUnreadySince, Slot demoted, Instant demotedReadySince,
         int failovers, Instant lastFailover, boolean primaryServed) {
 
-    /** A state whose primary has served (the common case in tests and in a running shop). */
-    public HaState(Slot target, Slot current, Instant primaryUnreadySince, Slot demoted, Instant demotedReadySince,
-            int failovers, Instant lastFailover) {
-        this(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers, lastFailover, true);
-    }
-
     /** A new shop: slot a is to serve, once its pods are first ready. */
     public static HaState initial() {
-        return new HaState(Slot.A, Slot.A, null, null, null, 0, null, false);
+        return serving(Slot.A).withPrimaryServed(false);
+    }
+
+    /** {@code primary} is wired and has served; no failover so far, nothing pending. */
+    public static HaState serving(Slot primary) {
+        return new HaState(primary, primary, null, null, null, 0, null, true);
     }
 
     public boolean promotionInFlight() {
         return target != current;
+    }
+
+    public HaState withTarget(Slot target) {
+        return with(s -> s.target = target);
+    }
+
+    public HaState withCurrent(Slot current) {
+        return with(s -> s.current = current);
+    }
+
+    public HaState withPrimaryUnreadySince(Instant primaryUnreadySince) {
+        return with(s -> s.primaryUnreadySince = primaryUnreadySince);
+    }
+
+    public HaState withDemoted(Slot demoted) {
+        return with(s -> s.demoted = demoted);
+    }
+
+    public HaState withDemotedReadySince(Instant demotedReadySince) {
+        return with(s -> s.demotedReadySince = demotedReadySince);
+    }
+
+    /** The count of failovers so far and when the last of them was decided. */
+    public HaState withFailovers(int failovers, Instant lastFailover) {
+        return with(s -> {
+            s.failovers = failovers;
+            s.lastFailover = lastFailover;
+        });
+    }
+
+    public HaState withPrimaryServed(boolean primaryServed) {
+        return with(s -> s.primaryServed = primaryServed);
+    }
+
+    /** A copy with the fields {@code change} sets. */
+    private HaState with(Consumer<Fields> change) {
+        Fields fields = new Fields(this);
+        change.accept(fields);
+        return fields.state();
+    }
+
+    /** The fields of a state being copied. */
+    private static final class Fields {
+        private Slot target;
+        private Slot current;
+        private Instant primaryUnreadySince;
+        private Slot demoted;
+        private Instant demotedReadySince;
+        private int failovers;
+        private Instant lastFailover;
+        private boolean primaryServed;
+
+        Fields(HaState state) {
+            target = state.target;
+            current = state.current;
+            primaryUnreadySince = state.primaryUnreadySince;
+            demoted = state.demoted;
+            demotedReadySince = state.demotedReadySince;
+            failovers = state.failovers;
+            lastFailover = state.lastFailover;
+            primaryServed = state.primaryServed;
+        }
+
+        HaState state() {
+            return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers,
+                    lastFailover, primaryServed);
+        }
     }
 }

@@ -1,5 +1,10 @@
 package dev.shopcluster.operator.haproxy;
 
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.ADMIN_SOCKET;
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.HEALTH_PATH;
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.METRICS_PATH;
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.SERVER_STATE_FILE;
+
 import dev.shopcluster.operator.api.BalancerTimeouts;
 import dev.shopcluster.operator.api.HealthCheckSpec;
 import dev.shopcluster.operator.api.OutlierDetectionSpec;
@@ -7,9 +12,14 @@ import dev.shopcluster.operator.api.OutlierObserve;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterSpec;
 import dev.shopcluster.operator.api.StrategySpec;
-import dev.shopcluster.operator.resources.ShopGroup;
+import dev.shopcluster.operator.topology.ShopGroup;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,13 +32,8 @@ import java.util.regex.Pattern;
  */
 public final class HaproxyConfigRenderer {
 
-    public static final String HEALTH_PATH = "/healthz";
-    public static final String METRICS_PATH = "/metrics";
     /** The backend every request goes to. */
     public static final String BACKEND = "shop";
-    /** File names in the runtime directory. */
-    public static final String ADMIN_SOCKET = "admin.sock";
-    public static final String SERVER_STATE_FILE = "servers.state";
     /** Interval of the checks after a failed one, until the pod is up again or out. */
     static final int FAST_CHECK_MILLIS = 250;
     /** HAProxy's highest server weight; see {@link #serverWeight}. */
@@ -39,6 +44,9 @@ public final class HaproxyConfigRenderer {
     private static final Pattern ADDRESS = Pattern.compile("^[0-9a-fA-F.:]*$");
     private static final Pattern TOKEN = Pattern.compile(StrategySpec.TOKEN_PATTERN);
     private static final Pattern PATH = Pattern.compile(HealthCheckSpec.PATH_PATTERN);
+    private static final String HASH_PLACEHOLDER = "config-hash-placeholder";
+    private static final Pattern EMBEDDED_HASH = Pattern.compile(
+            " string ([0-9a-f]{64}) if \\{ path " + Pattern.quote(BalancerPodLayout.CONFIG_HASH_PATH) + " \\}");
     private static final Pattern RUNTIME_DIR = Pattern.compile("^/[A-Za-z0-9._/-]*$");
 
     private HaproxyConfigRenderer() {
@@ -132,6 +140,7 @@ public final class HaproxyConfigRenderer {
                     bind %1$s:%2$d
                     monitor-uri %3$s
                     http-request use-service prometheus-exporter if { path %4$s }
+                    http-request return status 200 content-type text/plain string %7$s if { path %8$s }
                     no log
 
                 frontend http
@@ -141,7 +150,8 @@ public final class HaproxyConfigRenderer {
                     default_backend %6$s
 
                 backend %6$s
-                """.formatted(env.bindAddress(), env.monitorPort(), HEALTH_PATH, METRICS_PATH, env.httpPort(), BACKEND));
+                """.formatted(env.bindAddress(), env.monitorPort(), HEALTH_PATH, METRICS_PATH, env.httpPort(), BACKEND,
+                HASH_PLACEHOLDER, BalancerPodLayout.CONFIG_HASH_PATH));
         BalanceAlgorithm.directives(spec.getStrategy()).forEach(line -> cfg.append("    ").append(line).append('\n'));
         if (groups.stream().anyMatch(ShopGroup::isBackup)) {
             // Every standby server takes traffic when the primaries are down, not only the first one.
@@ -173,7 +183,26 @@ public final class HaproxyConfigRenderer {
                     .append(" weight ").append(serverWeight(group.weight(), maxWeight)).append(ringKey)
                     .append(group.isBackup() ? " backup" : "").append('\n');
         }
-        return cfg.toString();
+        // The hash of the text with the placeholder, so anyone can recompute it from the config alone.
+        String text = cfg.toString();
+        return text.replace(HASH_PLACEHOLDER, sha256(text));
+    }
+
+    /** The hash a rendered config reports on {@link BalancerPodLayout#CONFIG_HASH_PATH}. */
+    public static String hashOf(String renderedConfig) {
+        Matcher embedded = EMBEDDED_HASH.matcher(renderedConfig);
+        if (!embedded.find()) {
+            throw new IllegalArgumentException("not a config rendered by " + HaproxyConfigRenderer.class.getSimpleName());
+        }
+        return embedded.group(1);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /**

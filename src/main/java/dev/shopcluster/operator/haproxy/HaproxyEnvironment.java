@@ -17,18 +17,13 @@ import java.util.List;
 public record HaproxyEnvironment(String clusterDomain, List<InetSocketAddress> nameservers, String bindAddress,
         int httpPort, int monitorPort, String runtimeDir) {
 
-    /** Ports above 1024 so HAProxy runs without privileges. */
-    public static final int POD_HTTP_PORT = 8080;
-    public static final int POD_MONITOR_PORT = 8405;
-    /** An emptyDir in the pod, shared with the reload sidecar. */
-    public static final String POD_RUNTIME_DIR = "/var/run/haproxy";
-
     public HaproxyEnvironment {
         nameservers = List.copyOf(nameservers);
     }
 
-    /** The balancer pod: resolvers from resolv.conf, the pod's ports. */
+    /** The balancer pod: resolvers from resolv.conf, the pod's ports and runtime directory. */
     public static HaproxyEnvironment pod(String clusterDomain) {
-        return new HaproxyEnvironment(clusterDomain, List.of(), "", POD_HTTP_PORT, POD_MONITOR_PORT, POD_RUNTIME_DIR);
+        return new HaproxyEnvironment(clusterDomain, List.of(), "", BalancerPodLayout.HTTP_PORT,
+                BalancerPodLayout.MONITOR_PORT, BalancerPodLayout.RUNTIME_DIR);
     }
 }

@@ -3,29 +3,17 @@ package dev.shopcluster.operator.reconciler;
 import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterStatus;
-import dev.shopcluster.operator.api.Slot;
-import dev.shopcluster.operator.ha.FailoverStateMachine;
-import dev.shopcluster.operator.ha.HaDecision;
-import dev.shopcluster.operator.ha.HaMetrics;
-import dev.shopcluster.operator.ha.HaPolicy;
-import dev.shopcluster.operator.ha.HaState;
-import dev.shopcluster.operator.ha.HaStatus;
-import dev.shopcluster.operator.ha.SlotReadiness;
+import dev.shopcluster.operator.ha.PromotionOutcome;
 import dev.shopcluster.operator.haproxy.InvalidBalancerInputException;
-import dev.shopcluster.operator.resources.SlotPlan;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.time.Instant;
-import java.util.Optional;
+import dev.shopcluster.operator.resources.BalancerConfigMap;
 import dev.shopcluster.operator.resources.DesiredChildren;
 import dev.shopcluster.operator.resources.ShopLabels;
-import dev.shopcluster.operator.status.ConditionTypes;
-import dev.shopcluster.operator.status.Conditions;
+import dev.shopcluster.operator.status.ConditionEvents;
+import dev.shopcluster.operator.status.Observation;
 import dev.shopcluster.operator.status.ShopStatusAggregator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -36,25 +24,31 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Keeps a ShopCluster's children in line with its spec and reports what it observes. It orchestrates
- * only: desired objects come from {@link DesiredChildren}, status from {@link ShopStatusAggregator}.
+ * only: desired objects come from {@link DesiredChildren}, promotion from {@link PromotionFlow}, status
+ * and every condition from {@link ShopStatusAggregator}.
  */
 // Not generation-aware: a switchover request is an annotation, which does not bump the generation.
 @ControllerConfiguration(name = ShopClusterReconciler.NAME, fieldManager = ShopLabels.MANAGER,
@@ -70,20 +64,45 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     /** `kubectl annotate shop NAME shopcluster.dev/switchover-to=b`: a planned switchover to slot b. */
     public static final String SWITCHOVER_ANNOTATION = "shopcluster.dev/switchover-to";
 
+    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
     private static final Logger LOG = Logger.getLogger(ShopClusterReconciler.class);
 
     private final Clock clock;
-    private final HaMetrics metrics;
     private final String clusterDomain;
     private final ChildApplier applier = new ChildApplier();
     private final EventRecorder events = new EventRecorder();
+    private final PromotionFlow promotions;
+    private final ConfigDelivery configDelivery;
 
     @Inject
     public ShopClusterReconciler(Clock clock, MeterRegistry meterRegistry,
-            @ConfigProperty(name = "shop.operator.cluster-domain", defaultValue = "cluster.local") String clusterDomain) {
+            @ConfigProperty(name = "shop.operator.cluster-domain", defaultValue = "cluster.local") String clusterDomain,
+            @ConfigProperty(name = "shop.operator.balancer.verify-loaded-config", defaultValue = "auto")
+            String verifyLoadedConfig) {
+        this(clock, meterRegistry, clusterDomain, verifiesLoadedConfig(verifyLoadedConfig));
+    }
+
+    /**
+     * @param verifyLoadedConfig ask each balancer pod which config it serves before a promotion counts as
+     *     done; possible only where the operator reaches pod IPs
+     */
+    public ShopClusterReconciler(Clock clock, MeterRegistry meterRegistry, String clusterDomain,
+            boolean verifyLoadedConfig) {
         this.clock = clock;
-        this.metrics = new HaMetrics(meterRegistry);
         this.clusterDomain = clusterDomain;
+        this.promotions = new PromotionFlow(new HaMetrics(meterRegistry), events, applier);
+        this.configDelivery = new ConfigDelivery(verifyLoadedConfig ? LoadedConfigProbe.http(PROBE_TIMEOUT) : null);
+    }
+
+    /** {@code auto}: inside a cluster, where pod IPs are reachable; not from a laptop or a simulated cluster. */
+    static boolean verifiesLoadedConfig(String setting) {
+        boolean verify = "auto".equals(setting) ? System.getenv("KUBERNETES_SERVICE_HOST") != null
+                : Boolean.parseBoolean(setting);
+        if (!verify) {
+            LOG.info("not verifying which config balancer pods serve (shop.operator.balancer.verify-loaded-config="
+                    + setting + "): a promotion completes once each balancer pod has been asked to reload");
+        }
+        return verify;
     }
 
     @Override
@@ -95,10 +114,11 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
                     .withNamespacesInheritedFromController()
                     .build(), context));
         }
-        // Shop pods belong to ReplicaSets, not to us: map them to their ShopCluster by label. Their Ready
-        // condition is the promotion signal.
+        // Pods belong to ReplicaSets, not to us: map them to their ShopCluster by label. Shop pods' Ready
+        // condition is the promotion signal; balancer pods get each new config delivered (ConfigDelivery).
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ShopCluster.class)
-                .withLabelSelector(ShopLabels.MANAGED_SELECTOR + "," + ShopLabels.COMPONENT + "=" + ShopLabels.COMPONENT_SHOP)
+                .withLabelSelector(ShopLabels.MANAGED_SELECTOR + "," + ShopLabels.COMPONENT + " in ("
+                        + ShopLabels.COMPONENT_SHOP + "," + ShopLabels.COMPONENT_BALANCER + ")")
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(ShopLabels.INSTANCE), pod.getMetadata().getNamespace())))
@@ -109,46 +129,44 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     @Override
     public UpdateControl<ShopCluster> reconcile(ShopCluster shop, Context<ShopCluster> context) {
         Instant now = clock.instant();
-        HaDecision ha = null;
-        SlotPlan plan = null;
-        if (isActiveStandby(shop)) {
-            ha = FailoverStateMachine.decide(HaPolicy.of(shop.getSpec()), HaStatus.read(shop.getStatus()),
-                    observeReadiness(context), switchoverRequest(shop), now);
-            if (ha.state().target() != HaStatus.read(shop.getStatus()).target()) {
-                shop = recordDecision(shop, ha, context, now);
-            }
-            plan = new SlotPlan(ha.primary(), ha.replicasA(), ha.replicasB());
-        }
-        DesiredChildren desired = DesiredChildren.of(shop, plan, clusterDomain);
-        List<String> conflicts = applyChildren(shop, desired, context);
-        deleteObsolete(shop, desired, context);
-
-        HaState haState = null;
-        if (ha != null) {
-            haState = conflicts.isEmpty() ? FailoverStateMachine.wired(ha.state()) : ha.state();
-            if (ha.state().promotionInFlight() && !haState.promotionInFlight()) {
-                metrics.wired(shop);
-                events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Promoted", "slot "
-                        + haState.current().id() + " is primary: balancer config, " + ShopLabels.primaryServiceName(shop)
-                        + " Service and scale are wired");
-            }
-            clearSatisfiedSwitchover(shop, haState, context);
-        }
-
-        Map<String, Deployment> deployments = context.getSecondaryResourcesAsStream(Deployment.class)
-                .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity(), (a, b) -> a));
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, desired, deployments, conflicts, ha, haState, now);
-        UpdateControl<ShopCluster> control = updateStatus(shop, status, context);
-        // A stranger's object is outside our informers: look again later instead of waiting for an event.
-        Duration recheck = conflicts.isEmpty() ? null : CONFLICT_RECHECK;
-        if (ha != null && ha.recheckAfter() != null && (recheck == null || ha.recheckAfter().compareTo(recheck) < 0)) {
-            recheck = ha.recheckAfter();
-        }
-        return recheck == null ? control : control.rescheduleAfter(recheck);
+        Optional<PromotionFlow.Decided> promotion = isActiveStandby(shop)
+                ? Optional.of(promotions.decide(shop, context, now)) : Optional.empty();
+        ShopCluster observed = promotion.map(PromotionFlow.Decided::shop).orElse(shop);
+        DesiredChildren desired = DesiredChildren.of(observed,
+                promotion.map(PromotionFlow.Decided::plan).orElse(null), clusterDomain);
+        List<String> conflicts = reconcileChildren(observed, desired, context);
+        ConfigDelivery.Progress delivery = configDelivery.deliver(context.getClient(),
+                Pods.of(context, ShopLabels.COMPONENT_BALANCER).toList(), BalancerConfigMap.hash(desired.balancerConfig()),
+                clock.instant());
+        Optional<PromotionOutcome> outcome = promotion.map(p -> promotions.complete(p, conflicts.isEmpty(),
+                delivery.complete(), context));
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(observed,
+                new Observation(desired, deployments(context), conflicts, outcome), now);
+        UpdateControl<ShopCluster> control = writeStatusIfChanged(observed, status, context);
+        return lookAgainAfter(conflicts, delivery, outcome).map(control::rescheduleAfter).orElse(control);
     }
 
-    /** Applies every desired child in order; returns the ones left alone because someone else owns them. */
-    private List<String> applyChildren(ShopCluster shop, DesiredChildren desired, Context<ShopCluster> context) {
+    /**
+     * When to reconcile again without an event: a stranger's object is outside our informers, so a
+     * conflict is looked at again after {@link #CONFLICT_RECHECK}; a config on its way to the balancer pods
+     * after {@link ConfigDelivery#RECHECK}; the promotion state machine names its own deadlines. The
+     * earliest, or none.
+     */
+    static Optional<Duration> lookAgainAfter(List<String> conflicts, ConfigDelivery.Progress delivery,
+            Optional<PromotionOutcome> promotion) {
+        return Stream.of(
+                        conflicts.isEmpty() ? null : CONFLICT_RECHECK,
+                        delivery.complete() ? null : ConfigDelivery.RECHECK,
+                        promotion.map(p -> p.decision().recheckAfter()).orElse(null))
+                .filter(Objects::nonNull)
+                .min(Duration::compareTo);
+    }
+
+    /**
+     * Applies every desired child in order and deletes the ones no longer wanted; returns the ones left
+     * alone because someone else owns them.
+     */
+    private List<String> reconcileChildren(ShopCluster shop, DesiredChildren desired, Context<ShopCluster> context) {
         List<String> conflicts = new ArrayList<>();
         List<String> created = new ArrayList<>();
         List<String> updated = new ArrayList<>();
@@ -170,105 +188,8 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
             events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Updated",
                     "brought " + String.join(", ", updated) + " in line with the spec");
         }
+        deleteObsolete(shop, desired, context);
         return conflicts;
-    }
-
-    /**
-     * Writes a new promotion decision to status before anything is rewired. It is applied with the
-     * resourceVersion read, so that a stale operator (a lost leader) cannot overwrite a newer decision,
-     * and under the same field manager as every other status write, so later writes can unset its fields.
-     */
-    private ShopCluster recordDecision(ShopCluster shop, HaDecision ha, Context<ShopCluster> context, Instant now) {
-        ShopClusterStatus status = shop.getStatus() != null ? shop.getStatus() : new ShopClusterStatus();
-        HaStatus.write(ha.state(), status);
-        Long generation = shop.getMetadata().getGeneration();
-        var failedOver = switch (ha.trigger()) {
-            case FAILOVER -> Conditions.next(status.getConditions(), ConditionTypes.FAILED_OVER, true,
-                    ConditionTypes.PRIMARY_UNREADY, ha.message(), generation, now);
-            case SWITCHOVER -> Conditions.next(status.getConditions(), ConditionTypes.FAILED_OVER, false,
-                    ConditionTypes.SWITCHED_OVER, ha.message(), generation, now);
-            case FAILBACK -> Conditions.next(status.getConditions(), ConditionTypes.FAILED_OVER, false,
-                    ConditionTypes.FAILED_BACK, ha.message(), generation, now);
-            case NONE -> throw new IllegalStateException("a new target always has a trigger");
-        };
-        status.setConditions(Conditions.merge(status.getConditions(), List.of(failedOver)));
-        shop.setStatus(status);
-        shop.getMetadata().setManagedFields(null);
-        metrics.decided(shop, ha);
-        ShopCluster recorded = context.getClient().resource(shop).subresource("status").patch(new PatchContext.Builder()
-                .withPatchType(PatchType.SERVER_SIDE_APPLY)
-                .withFieldManager(context.getControllerConfiguration().fieldManager())
-                .withForce(true)
-                .build());
-        events.record(context.getClient(), recorded,
-                ha.trigger() == HaDecision.Trigger.FAILOVER ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,
-                ha.trigger() == HaDecision.Trigger.FAILOVER ? ConditionTypes.PRIMARY_UNREADY : failedOver.getReason(),
-                ha.message());
-        LOG.infof("%s/%s: %s", shop.getMetadata().getNamespace(), shop.getMetadata().getName(), ha.message());
-        return recorded;
-    }
-
-    /** Ready shop pods per slot, read from the Pods' Ready condition (see docs/high-availability.md). */
-    private static SlotReadiness observeReadiness(Context<ShopCluster> context) {
-        Map<String, Long> ready = context.getSecondaryResourcesAsStream(Pod.class)
-                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
-                .filter(pod -> pod.getStatus() != null && pod.getStatus().getConditions() != null
-                        && pod.getStatus().getConditions().stream()
-                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
-                .collect(Collectors.groupingBy(pod -> pod.getMetadata().getLabels().getOrDefault(ShopLabels.GROUP, ""),
-                        Collectors.counting()));
-        return new SlotReadiness(ready.getOrDefault(Slot.A.id(), 0L).intValue(),
-                ready.getOrDefault(Slot.B.id(), 0L).intValue());
-    }
-
-    /** The slot named by the switchover annotation, if it names one. */
-    static Optional<Slot> switchoverRequest(ShopCluster shop) {
-        String requested = shop.getMetadata().getAnnotations() == null ? null
-                : shop.getMetadata().getAnnotations().get(SWITCHOVER_ANNOTATION);
-        if (requested == null) {
-            return Optional.empty();
-        }
-        for (Slot slot : Slot.values()) {
-            if (slot.id().equals(requested)) {
-                return Optional.of(slot);
-            }
-        }
-        LOG.warnf("%s/%s: ignoring %s=%s: not a slot (a or b)", shop.getMetadata().getNamespace(),
-                shop.getMetadata().getName(), SWITCHOVER_ANNOTATION, requested);
-        return Optional.empty();
-    }
-
-    /** Removes a switchover request once its slot is the wired primary. */
-    private static void clearSatisfiedSwitchover(ShopCluster shop, HaState state, Context<ShopCluster> context) {
-        if (switchoverRequest(shop).filter(slot -> slot == state.current() && !state.promotionInFlight()).isPresent()) {
-            context.getClient().resources(ShopCluster.class).inNamespace(shop.getMetadata().getNamespace())
-                    .withName(shop.getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE),
-                            "{\"metadata\":{\"annotations\":{\"" + SWITCHOVER_ANNOTATION + "\":null}}}");
-        }
-    }
-
-    private static boolean isActiveStandby(ShopCluster shop) {
-        return shop.getSpec().getHighAvailability().getMode() == HighAvailabilityMode.ActiveStandby;
-    }
-
-    @Override
-    public ErrorStatusUpdateControl<ShopCluster> updateErrorStatus(ShopCluster shop, Context<ShopCluster> context,
-            Exception e) {
-        if (!(e instanceof InvalidBalancerInputException)) {
-            return ErrorStatusUpdateControl.defaultErrorProcessing();
-        }
-        // The API server should have refused this spec; say so instead of retrying forever.
-        ShopClusterStatus status = shop.getStatus() == null ? new ShopClusterStatus() : shop.getStatus();
-        var now = clock.instant();
-        Long generation = shop.getMetadata().getGeneration();
-        status.setConditions(Conditions.merge(status.getConditions(), List.of(
-                Conditions.next(status.getConditions(), ConditionTypes.READY, false, ConditionTypes.INVALID_SPEC,
-                        e.getMessage(), generation, now),
-                Conditions.next(status.getConditions(), ConditionTypes.DEGRADED, true, ConditionTypes.INVALID_SPEC,
-                        e.getMessage(), generation, now))));
-        shop.setStatus(status);
-        return ErrorStatusUpdateControl.patchStatus(shop).withNoRetry();
     }
 
     /** Deletes children this ShopCluster controls but no longer wants, such as a removed pool. */
@@ -289,33 +210,42 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         }
     }
 
-    private UpdateControl<ShopCluster> updateStatus(ShopCluster shop, ShopClusterStatus status,
+    private static Map<String, Deployment> deployments(Context<ShopCluster> context) {
+        return context.getSecondaryResourcesAsStream(Deployment.class)
+                .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity(), (a, b) -> a));
+    }
+
+    private static boolean isActiveStandby(ShopCluster shop) {
+        return shop.getSpec().getHighAvailability().getMode() == HighAvailabilityMode.ActiveStandby;
+    }
+
+    /** Patches status only when it differs; each change of Ready or Degraded is also an event. */
+    private UpdateControl<ShopCluster> writeStatusIfChanged(ShopCluster shop, ShopClusterStatus status,
             Context<ShopCluster> context) {
         ShopClusterStatus previous = shop.getStatus();
         if (status.equals(previous)) {
             return UpdateControl.noUpdate();
         }
-        recordTransitions(shop, previous, status, context);
+        for (ConditionEvents.ConditionEvent event : ConditionEvents.between(previous, status)) {
+            events.record(context.getClient(), shop, event.warning() ? EventRecorder.Type.Warning
+                    : EventRecorder.Type.Normal, event.reason(), event.message());
+        }
         shop.setStatus(status);
         LOG.debugf("status of %s/%s changed", shop.getMetadata().getNamespace(), shop.getMetadata().getName());
         return UpdateControl.patchStatus(shop);
     }
 
-    /** One event per condition that changed status or reason, so `kubectl describe` tells the story. */
-    private void recordTransitions(ShopCluster shop, ShopClusterStatus previous, ShopClusterStatus status,
-            Context<ShopCluster> context) {
-        for (String type : List.of(ConditionTypes.READY, ConditionTypes.DEGRADED)) {
-            var now = Conditions.find(status.getConditions(), type).orElseThrow();
-            var before = Conditions.find(previous == null ? null : previous.getConditions(), type);
-            boolean changed = before.map(b -> !b.getStatus().equals(now.getStatus())
-                    || !b.getReason().equals(now.getReason())).orElse(true);
-            boolean worthTelling = before.isPresent() || !"False".equals(now.getStatus()) || type.equals(ConditionTypes.READY);
-            if (changed && worthTelling) {
-                boolean bad = type.equals(ConditionTypes.READY) ? "False".equals(now.getStatus())
-                        : "True".equals(now.getStatus());
-                events.record(context.getClient(), shop, bad ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,
-                        now.getReason(), type + "=" + now.getStatus() + ": " + now.getMessage());
-            }
+    @Override
+    public ErrorStatusUpdateControl<ShopCluster> updateErrorStatus(ShopCluster shop, Context<ShopCluster> context,
+            Exception e) {
+        if (!(e instanceof InvalidBalancerInputException)) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
+        // The API server should have refused this spec; say so instead of retrying forever.
+        ShopClusterStatus status = shop.getStatus() == null ? new ShopClusterStatus() : shop.getStatus();
+        ShopStatusAggregator.recordInvalidSpec(status, e.getMessage(), shop.getMetadata().getGeneration(),
+                clock.instant());
+        shop.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(shop).withNoRetry();
     }
 }

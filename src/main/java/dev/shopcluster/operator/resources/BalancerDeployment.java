@@ -1,9 +1,9 @@
 package dev.shopcluster.operator.resources;
 
+import static dev.shopcluster.operator.haproxy.BalancerPodLayout.*;
+
 import dev.shopcluster.operator.api.BalancerSpec;
 import dev.shopcluster.operator.api.ShopCluster;
-import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
-import dev.shopcluster.operator.haproxy.HaproxyEnvironment;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -25,17 +25,9 @@ import java.util.Map;
  */
 public final class BalancerDeployment {
 
-    public static final String CONTAINER = "haproxy";
-    public static final String RELOAD_CONTAINER = "reload";
     /** Shell script of the reload sidecar; the data-plane tests run the same script. */
     public static final String RELOAD_SCRIPT_RESOURCE = "/balancer/reload-on-change.sh";
-    public static final String PORT_NAME = "http";
     public static final String CONFIG_HASH_ANNOTATION = "shopcluster.dev/config-hash";
-    static final String CONFIG_DIR = "/usr/local/etc/haproxy";
-    /** The official image's haproxy user. */
-    static final long HAPROXY_UID = 99;
-    static final String CONFIG_FILE = CONFIG_DIR + "/" + BalancerConfigMap.CONFIG_KEY;
-    static final String PID_FILE = runtimeFile("haproxy.pid");
     private static final String RELOAD_SCRIPT = readReloadScript();
 
     private BalancerDeployment() {
@@ -81,21 +73,21 @@ public final class BalancerDeployment {
                                 .endLabelSelector()
                             .endTopologySpreadConstraint()
                             .addNewContainer()
-                                .withName(CONTAINER)
+                                .withName(HAPROXY_CONTAINER)
                                 .withImage(balancer.getImage())
                                 .withArgs("-W", "-db", "-f", CONFIG_FILE, "-p", PID_FILE)
-                                .addNewPort().withName(PORT_NAME).withContainerPort(HaproxyEnvironment.POD_HTTP_PORT)
+                                .addNewPort().withName(HTTP_PORT_NAME).withContainerPort(HTTP_PORT)
                                     .withProtocol("TCP").endPort()
-                                .addNewPort().withName("monitor").withContainerPort(HaproxyEnvironment.POD_MONITOR_PORT)
+                                .addNewPort().withName(MONITOR_PORT_NAME).withContainerPort(MONITOR_PORT)
                                     .withProtocol("TCP").endPort()
                                 .withNewReadinessProbe()
-                                    .withNewHttpGet().withPath(HaproxyConfigRenderer.HEALTH_PATH)
-                                        .withPort(new IntOrString("monitor")).endHttpGet()
+                                    .withNewHttpGet().withPath(HEALTH_PATH)
+                                        .withPort(new IntOrString(MONITOR_PORT_NAME)).endHttpGet()
                                     .withPeriodSeconds(2).withFailureThreshold(2)
                                 .endReadinessProbe()
                                 .withNewLivenessProbe()
-                                    .withNewHttpGet().withPath(HaproxyConfigRenderer.HEALTH_PATH)
-                                        .withPort(new IntOrString("monitor")).endHttpGet()
+                                    .withNewHttpGet().withPath(HEALTH_PATH)
+                                        .withPort(new IntOrString(MONITOR_PORT_NAME)).endHttpGet()
                                     .withPeriodSeconds(10).withFailureThreshold(3)
                                 .endLivenessProbe()
                                 .withNewResources()
@@ -105,7 +97,7 @@ public final class BalancerDeployment {
                                 .withSecurityContext(restrictedContainer())
                                 .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true)
                                     .endVolumeMount()
-                                .addNewVolumeMount().withName("runtime").withMountPath(HaproxyEnvironment.POD_RUNTIME_DIR)
+                                .addNewVolumeMount().withName("runtime").withMountPath(RUNTIME_DIR)
                                     .endVolumeMount()
                             .endContainer()
                             .addToContainers(reloadSidecar(balancer.getImage()))
@@ -126,23 +118,16 @@ public final class BalancerDeployment {
                 .withCommand("/bin/sh", "-c", RELOAD_SCRIPT)
                 .addNewEnv().withName("HAPROXY_CONFIG").withValue(CONFIG_FILE).endEnv()
                 .addNewEnv().withName("HAPROXY_PIDFILE").withValue(PID_FILE).endEnv()
-                .addNewEnv().withName("HAPROXY_SOCKET").withValue(runtimeFile(HaproxyConfigRenderer.ADMIN_SOCKET)).endEnv()
-                .addNewEnv().withName("HAPROXY_STATE_FILE").withValue(runtimeFile(HaproxyConfigRenderer.SERVER_STATE_FILE))
-                    .endEnv()
+                .addNewEnv().withName("HAPROXY_SOCKET").withValue(runtimeFile(ADMIN_SOCKET)).endEnv()
+                .addNewEnv().withName("HAPROXY_STATE_FILE").withValue(runtimeFile(SERVER_STATE_FILE)).endEnv()
                 .withNewResources()
                     .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("16Mi")))
                     .withLimits(Map.of("memory", new Quantity("64Mi")))
                 .endResources()
                 .withSecurityContext(restrictedContainer())
                 .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).endVolumeMount()
-                .addNewVolumeMount().withName("runtime").withMountPath(HaproxyEnvironment.POD_RUNTIME_DIR)
-                    .endVolumeMount()
+                .addNewVolumeMount().withName("runtime").withMountPath(RUNTIME_DIR).endVolumeMount()
                 .build();
-    }
-
-    /** A file in the emptyDir HAProxy and the sidecar share. */
-    private static String runtimeFile(String name) {
-        return HaproxyEnvironment.POD_RUNTIME_DIR + "/" + name;
     }
 
     private static SecurityContext restrictedContainer() {

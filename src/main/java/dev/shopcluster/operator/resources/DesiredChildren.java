@@ -4,6 +4,9 @@ import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
 import dev.shopcluster.operator.haproxy.HaproxyEnvironment;
+import dev.shopcluster.operator.topology.ShopGroup;
+import dev.shopcluster.operator.topology.ShopTopology;
+import dev.shopcluster.operator.topology.SlotPlan;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +35,7 @@ public record DesiredChildren(List<HasMetadata> objects, List<ShopGroup> groups,
         objects.add(BalancerDeployment.desired(shop, BalancerConfigMap.hash(config)));
         objects.add(ShopServices.entry(shop));
         if (shop.getSpec().getHighAvailability().getMode() == HighAvailabilityMode.ActiveStandby) {
-            objects.add(ShopServices.primary(shop, plan.primary()));
+            objects.add(ShopServices.primary(shop, plan.primaryService()));
         }
         DisruptionBudgets.shop(shop, groups.stream().mapToInt(ShopGroup::replicas).sum()).ifPresent(objects::add);
         DisruptionBudgets.balancer(shop).ifPresent(objects::add);

@@ -3,6 +3,7 @@ package dev.shopcluster.operator.resources;
 import dev.shopcluster.operator.api.HealthCheckSpec;
 import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.topology.ShopGroup;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;

@@ -7,9 +7,10 @@ import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.ha.HaDecision;
 import dev.shopcluster.operator.ha.HaState;
 import dev.shopcluster.operator.ha.HaStatus;
+import dev.shopcluster.operator.ha.PromotionOutcome;
 import dev.shopcluster.operator.resources.BalancerConfigMap;
 import dev.shopcluster.operator.resources.DesiredChildren;
-import dev.shopcluster.operator.resources.ShopGroup;
+import dev.shopcluster.operator.topology.ShopGroup;
 import dev.shopcluster.operator.resources.ShopLabels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -22,24 +23,23 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Computes a ShopCluster's status from what was observed. Pure: the same observation gives an
- * equal status, so an unchanged cluster needs no status write.
+ * Computes a ShopCluster's status from what was observed, and builds every condition it carries. Pure:
+ * the same observation gives an equal status, so an unchanged cluster needs no status write.
  */
 public final class ShopStatusAggregator {
 
     private ShopStatusAggregator() {
     }
 
-    /**
-     * @param deployments the observed Deployments by name
-     * @param conflicts objects (Kind/name) that exist but belong to someone else
-     * @param ha ActiveStandby: this reconcile's promotion decision, else null
-     * @param haState ActiveStandby: the promotion state to record (the decision's, once wired), else null
-     */
-    public static ShopClusterStatus aggregate(ShopCluster shop, DesiredChildren desired,
-            Map<String, Deployment> deployments, List<String> conflicts, HaDecision ha, HaState haState, Instant now) {
+    /** The status as observed now; conditions keep their transition times from the shop's current status. */
+    public static ShopClusterStatus aggregate(ShopCluster shop, Observation observed, Instant now) {
         ShopClusterStatus previous = Optional.ofNullable(shop.getStatus()).orElseGet(ShopClusterStatus::new);
         Long generation = shop.getMetadata().getGeneration();
+        DesiredChildren desired = observed.desired();
+        Map<String, Deployment> deployments = observed.deployments();
+        List<String> conflicts = observed.conflicts();
+        HaDecision ha = observed.promotion().map(PromotionOutcome::decision).orElse(null);
+        HaState haState = observed.promotion().map(PromotionOutcome::state).orElse(null);
         List<ShopGroup> serving = desired.groups().stream().filter(g -> !g.isBackup()).toList();
 
         Counts shopPods = Counts.of(serving.stream().map(g -> new Expected(deployments.get(g.objectName()), g.replicas())));
@@ -96,6 +96,38 @@ public final class ShopStatusAggregator {
         }
         status.setConditions(Conditions.merge(kept, conditions));
         return status;
+    }
+
+    /**
+     * Records a new promotion decision in {@code status}, to be written before anything is rewired: the
+     * promotion state and the FailedOver condition saying why the target changed.
+     *
+     * @return that FailedOver condition
+     */
+    public static Condition recordDecision(ShopClusterStatus status, HaDecision decision, Long generation, Instant now) {
+        HaStatus.write(decision.state(), status);
+        Condition failedOver = switch (decision.trigger()) {
+            case FAILOVER -> Conditions.next(status.getConditions(), FAILED_OVER, true, PRIMARY_UNREADY,
+                    decision.message(), generation, now);
+            case SWITCHOVER -> Conditions.next(status.getConditions(), FAILED_OVER, false, SWITCHED_OVER,
+                    decision.message(), generation, now);
+            case FAILBACK -> Conditions.next(status.getConditions(), FAILED_OVER, false, FAILED_BACK,
+                    decision.message(), generation, now);
+            case NONE -> throw new IllegalStateException("a new target always has a trigger");
+        };
+        status.setConditions(Conditions.merge(status.getConditions(), List.of(failedOver)));
+        return failedOver;
+    }
+
+    /**
+     * Records in {@code status} that the balancer config could not be rendered from the spec: Ready=False
+     * and Degraded=True with reason InvalidSpec and the renderer's message, which names the value.
+     */
+    public static void recordInvalidSpec(ShopClusterStatus status, String message, Long generation, Instant now) {
+        List<Condition> before = status.getConditions();
+        status.setConditions(Conditions.merge(before, List.of(
+                Conditions.next(before, READY, false, INVALID_SPEC, message, generation, now),
+                Conditions.next(before, DEGRADED, true, INVALID_SPEC, message, generation, now))));
     }
 
     /** A Deployment as observed (or null when missing) and the replicas it should have. */

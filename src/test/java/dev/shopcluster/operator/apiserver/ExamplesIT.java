@@ -7,7 +7,6 @@ import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.status.ConditionTypes;
 import dev.shopcluster.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,29 +16,17 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every file in examples/ is accepted by the API server and reconciled to Ready once its pods are. */
-@ExtendWith(TestApiServer.class)
 class ExamplesIT {
 
-    private static KubernetesClient client;
-    private static String namespace;
-    private static InProcessOperator operator;
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.withOperator("examples");
 
-    @BeforeAll
-    static void startOperator() {
-        client = TestApiServer.client();
-        namespace = TestShops.newNamespace(client, "examples");
-        operator = InProcessOperator.start(namespace);
-    }
 
-    @AfterAll
-    static void stopOperator() {
-        operator.close();
-    }
 
     static Stream<Path> examples() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("examples"))) {
@@ -54,15 +41,15 @@ class ExamplesIT {
     void exampleBecomesReady(Path example) throws IOException {
         ShopCluster shop;
         try (InputStream in = Files.newInputStream(example)) {
-            shop = client.resources(ShopCluster.class).inNamespace(namespace).load(in).create();
+            shop = harness.client().resources(ShopCluster.class).inNamespace(harness.namespace()).load(in).create();
         }
         String name = shop.getMetadata().getName();
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-            List<Deployment> deployments = client.apps().deployments().inNamespace(namespace)
+            List<Deployment> deployments = harness.client().apps().deployments().inNamespace(harness.namespace())
                     .withLabel("app.kubernetes.io/instance", name).list().getItems();
             assertThat(deployments).hasSizeGreaterThanOrEqualTo(2);
-            deployments.forEach(d -> WorkloadSimulator.allReady(client, namespace, d.getMetadata().getName()));
-            ShopCluster reconciled = client.resources(ShopCluster.class).inNamespace(namespace).withName(name).get();
+            deployments.forEach(d -> WorkloadSimulator.allReady(harness.client(), harness.namespace(), d.getMetadata().getName()));
+            ShopCluster reconciled = harness.shop(name);
             assertThat(Conditions.isTrue(reconciled.getStatus().getConditions(), ConditionTypes.READY)).isTrue();
         });
     }

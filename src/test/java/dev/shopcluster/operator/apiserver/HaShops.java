@@ -2,9 +2,6 @@ package dev.shopcluster.operator.apiserver;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.shopcluster.operator.api.ShopCluster;
-import dev.shopcluster.operator.status.ConditionTypes;
-import dev.shopcluster.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -20,21 +17,20 @@ final class HaShops {
      * Creates an ActiveStandby shop (2 primary replicas, 1 standby) with the given grace period, runs
      * all its pods ready and waits until it reports Ready with slot a as primary.
      */
-    static void createReady(KubernetesClient client, String namespace, String name, int failoverAfterSeconds) {
+    static void createReady(OperatorHarness harness, String name, int failoverAfterSeconds) {
+        KubernetesClient client = harness.client();
+        String namespace = harness.namespace();
         TestShops.create(client, namespace, name, "image: shop:1\nreplicas: 2\nhighAvailability: {mode: ActiveStandby, "
                 + "standbyReplicas: 1, failoverAfterSeconds: " + failoverAfterSeconds + "}");
         List<String> deployments = List.of(name + "-a", name + "-b", name + "-balancer");
         await().atMost(Duration.ofSeconds(30)).until(() -> deployments.stream()
                 .allMatch(d -> client.apps().deployments().inNamespace(namespace).withName(d).get() != null));
         deployments.forEach(d -> WorkloadSimulator.allReady(client, namespace, d));
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            ShopCluster shop = client.resources(ShopCluster.class).inNamespace(namespace).withName(name).get();
-            return shop.getStatus() != null && Conditions.isTrue(shop.getStatus().getConditions(), ConditionTypes.READY);
-        });
+        ShopAssertions.awaitReady(harness, name);
     }
 
-    static List<String> eventReasons(KubernetesClient client, String namespace, String name) {
-        return client.v1().events().inNamespace(namespace).withField("involvedObject.name", name).list().getItems()
+    static List<String> eventReasons(OperatorHarness harness, String name) {
+        return harness.client().v1().events().inNamespace(harness.namespace()).withField("involvedObject.name", name).list().getItems()
                 .stream().map(Event::getReason).toList();
     }
 }

@@ -68,7 +68,7 @@ public final class InProcessOperator implements AutoCloseable {
                         new LeaderCallbacks(() -> { }, () -> { }, leader -> { }), false));
             }
         });
-        operator.register(new ShopClusterReconciler(Clock.systemUTC(), meters, "cluster.local"), override -> {
+        operator.register(new ShopClusterReconciler(Clock.systemUTC(), meters, "cluster.local", false), override -> {
             override.settingNamespace(options.namespace);
             if (options.resync != null) {
                 override.withReconciliationMaxInterval(options.resync);

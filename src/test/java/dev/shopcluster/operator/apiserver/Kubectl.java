@@ -1,5 +1,6 @@
 package dev.shopcluster.operator.apiserver;
 
+import dev.shopcluster.operator.KubeBinaries;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ final class Kubectl {
     }
 
     private static Result exec(String binary, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(TestApiServer.binary(binary).toString(),
+        List<String> command = new ArrayList<>(List.of(KubeBinaries.binary(binary).toString(),
                 "--kubeconfig", TestApiServer.kubeconfig().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

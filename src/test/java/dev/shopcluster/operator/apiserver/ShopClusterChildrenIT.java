@@ -11,38 +11,25 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The operator creates every object of the product brief's table, owned and labelled. */
-@ExtendWith(TestApiServer.class)
+/** The harness.operator() creates every object of the product brief's table, owned and labelled. */
 class ShopClusterChildrenIT {
 
-    private static KubernetesClient client;
-    private static String namespace;
-    private static InProcessOperator operator;
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.withOperator("children");
 
-    @BeforeAll
-    static void startOperator() {
-        client = TestApiServer.client();
-        namespace = TestShops.newNamespace(client, "children");
-        operator = InProcessOperator.start(namespace);
-    }
 
-    @AfterAll
-    static void stopOperator() {
-        operator.close();
-    }
 
     @Test
     void createsEveryChildOwnedAndLabelled() {
-        ShopCluster shop = TestShops.create(client, namespace, "storefront", "image: shop:1\nreplicas: 3");
+        ShopCluster shop = harness.createShop("storefront", "image: shop:1\nreplicas: 3");
 
         List<HasMetadata> children = await().atMost(Duration.ofSeconds(30)).until(() -> Arrays.asList(
                 get(Deployment.class, "storefront-main"), get(Deployment.class, "storefront-balancer"),
@@ -69,12 +56,12 @@ class ShopClusterChildrenIT {
         assertThat(get(Service.class, "storefront-main").getSpec().getClusterIP()).isEqualTo("None");
         assertThat(get(ConfigMap.class, "storefront-balancer").getData().get("haproxy.cfg"))
                 .contains("balance roundrobin")
-                .contains("storefront-main." + namespace + ".svc.cluster.local:8080");
+                .contains("storefront-main." + harness.namespace() + ".svc.cluster.local:8080");
     }
 
     @Test
     void runsOneDeploymentPerWeightedPoolAndDeletesARemovedPool() {
-        TestShops.create(client, namespace, "pools",
+        harness.createShop("pools",
                 "image: shop:1\nreplicas: 2\nstrategy: {type: WeightedRandom}\n"
                         + "pools: [{name: large, replicas: 4, weight: 3}, {name: small, weight: 1}]");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
@@ -84,7 +71,7 @@ class ShopClusterChildrenIT {
                     .contains("balance random\n").contains("weight 255").contains("weight 85");
         });
 
-        TestShops.patchSpec(client, namespace, "pools", "{\"pools\": [{\"name\": \"large\", \"replicas\": 4, \"weight\": 3}]}");
+        harness.patchSpec("pools", "{\"pools\": [{\"name\": \"large\", \"replicas\": 4, \"weight\": 3}]}");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             assertThat(get(Deployment.class, "pools-small")).isNull();
             assertThat(get(Service.class, "pools-small")).isNull();
@@ -94,7 +81,7 @@ class ShopClusterChildrenIT {
 
     @Test
     void activeStandbyRunsTwoSlotsAndAPrimaryService() {
-        TestShops.create(client, namespace, "ha",
+        harness.createShop("ha",
                 "image: shop:1\nreplicas: 2\nhighAvailability: {mode: ActiveStandby, standbyReplicas: 1}");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             assertThat(get(Deployment.class, "ha-a").getSpec().getReplicas()).isEqualTo(2);
@@ -105,7 +92,7 @@ class ShopClusterChildrenIT {
             assertThat(get(ConfigMap.class, "ha-balancer").getData().get("haproxy.cfg"))
                     .containsPattern("server-template a- .* weight 256\n")
                     .containsPattern("server-template b- .* backup\n");
-            ShopCluster shop = client.resources(ShopCluster.class).inNamespace(namespace).withName("ha").get();
+            ShopCluster shop = harness.shop("ha");
             assertThat(shop.getStatus().getCurrentPrimary()).isEqualTo(Slot.A);
             assertThat(shop.getStatus().getTargetPrimary()).isEqualTo(Slot.A);
         });
@@ -113,14 +100,14 @@ class ShopClusterChildrenIT {
 
     @Test
     void recordsEventsOnTheShopCluster() {
-        TestShops.create(client, namespace, "evented", "image: shop:1");
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(client.v1().events().inNamespace(namespace)
+        harness.createShop("evented", "image: shop:1");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(harness.client().v1().events().inNamespace(harness.namespace())
                 .withField("involvedObject.name", "evented").list().getItems())
                 .anySatisfy(e -> assertThat(e.getMessage()).startsWith("created ")
                         .contains("Deployment/evented-main", "ConfigMap/evented-balancer", "Service/evented")));
     }
 
     private static <T extends HasMetadata> T get(Class<T> kind, String name) {
-        return client.resources(kind).inNamespace(namespace).withName(name).get();
+        return harness.client().resources(kind).inNamespace(harness.namespace()).withName(name).get();
     }
 }

@@ -8,49 +8,36 @@ import dev.shopcluster.operator.status.ConditionTypes;
 import dev.shopcluster.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Status and conditions follow the observed Deployments; the scale subresource works. */
-@ExtendWith(TestApiServer.class)
 class ShopClusterStatusIT {
 
-    private static KubernetesClient client;
-    private static String namespace;
-    private static InProcessOperator operator;
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.withOperator("status");
 
-    @BeforeAll
-    static void startOperator() {
-        client = TestApiServer.client();
-        namespace = TestShops.newNamespace(client, "status");
-        operator = InProcessOperator.start(namespace);
-    }
 
-    @AfterAll
-    static void stopOperator() {
-        operator.close();
-    }
 
     @Test
     void conditionsFollowReadiness() {
-        TestShops.create(client, namespace, "cart", "image: shop:1\nreplicas: 3");
+        harness.createShop("cart", "image: shop:1\nreplicas: 3");
         awaitCondition("cart", ConditionTypes.READY, "False", ConditionTypes.REPLICAS_NOT_READY);
         awaitCondition("cart", ConditionTypes.PROGRESSING, "True", ConditionTypes.ROLLOUT_IN_PROGRESS);
 
         awaitDeployment("cart-main");
         awaitDeployment("cart-balancer");
-        WorkloadSimulator.allReady(client, namespace, "cart-main");
-        WorkloadSimulator.allReady(client, namespace, "cart-balancer");
+        WorkloadSimulator.allReady(harness.client(), harness.namespace(), "cart-main");
+        WorkloadSimulator.allReady(harness.client(), harness.namespace(), "cart-balancer");
         Condition ready = awaitCondition("cart", ConditionTypes.READY, "True", ConditionTypes.ALL_REPLICAS_READY);
         assertThat(ready.getMessage()).isEqualTo("shop 3/3 ready, balancer 2/2 ready");
         awaitCondition("cart", ConditionTypes.PROGRESSING, "False", ConditionTypes.ROLLOUT_COMPLETE);
         awaitCondition("cart", ConditionTypes.DEGRADED, "False", ConditionTypes.AS_EXPECTED);
-        ShopCluster shop = shop("cart");
+        ShopCluster shop = harness.shop("cart");
         assertThat(shop.getStatus().getObservedGeneration()).isEqualTo(shop.getMetadata().getGeneration());
         assertThat(shop.getStatus().getReplicas()).isEqualTo(3);
         assertThat(shop.getStatus().getReadyReplicas()).isEqualTo(3);
@@ -58,47 +45,41 @@ class ShopClusterStatusIT {
                 .isEqualTo("app.kubernetes.io/component=shop,app.kubernetes.io/instance=cart,app.kubernetes.io/name=shop");
         assertThat(ready.getObservedGeneration()).isEqualTo(shop.getMetadata().getGeneration());
 
-        WorkloadSimulator.ready(client, namespace, "cart-main", 1);
+        WorkloadSimulator.ready(harness.client(), harness.namespace(), "cart-main", 1);
         Condition degraded = awaitCondition("cart", ConditionTypes.DEGRADED, "True", ConditionTypes.REPLICAS_UNAVAILABLE);
         assertThat(degraded.getMessage()).contains("shop 1/3 ready");
-        assertThat(Conditions.find(shop("cart").getStatus().getConditions(), ConditionTypes.READY).orElseThrow()
+        assertThat(Conditions.find(harness.shop("cart").getStatus().getConditions(), ConditionTypes.READY).orElseThrow()
                 .getLastTransitionTime()).isNotNull();
     }
 
     @Test
     void kubectlScaleChangesTheServingReplicas() throws Exception {
-        TestShops.create(client, namespace, "scaled", "image: shop:1\nreplicas: 2");
+        harness.createShop("scaled", "image: shop:1\nreplicas: 2");
         awaitDeployment("scaled-main");
 
         Process scale = new ProcessBuilder(TestApiServer.kubectl().toString(), "--kubeconfig",
-                TestApiServer.kubeconfig().toString(), "-n", namespace, "scale", "shop", "scaled", "--replicas=5")
+                TestApiServer.kubeconfig().toString(), "-n", harness.namespace(), "scale", "shop", "scaled", "--replicas=5")
                 .redirectErrorStream(true).start();
         assertThat(scale.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(new String(scale.getInputStream().readAllBytes())).contains("scaled");
         assertThat(scale.exitValue()).isZero();
 
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
-                client.apps().deployments().inNamespace(namespace).withName("scaled-main").get().getSpec().getReplicas())
+                harness.client().apps().deployments().inNamespace(harness.namespace()).withName("scaled-main").get().getSpec().getReplicas())
                 .isEqualTo(5));
-        WorkloadSimulator.allReady(client, namespace, "scaled-main");
+        WorkloadSimulator.allReady(harness.client(), harness.namespace(), "scaled-main");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
-                client.resources(ShopCluster.class).inNamespace(namespace).withName("scaled").scale().getStatus().getReplicas())
+                harness.client().resources(ShopCluster.class).inNamespace(harness.namespace()).withName("scaled").scale().getStatus().getReplicas())
                 .isEqualTo(5));
     }
 
-    private static ShopCluster shop(String name) {
-        return client.resources(ShopCluster.class).inNamespace(namespace).withName(name).get();
-    }
 
     private static void awaitDeployment(String name) {
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> client.resources(Deployment.class).inNamespace(namespace).withName(name).get() != null);
+                .until(() -> harness.client().resources(Deployment.class).inNamespace(harness.namespace()).withName(name).get() != null);
     }
 
     private static Condition awaitCondition(String shop, String type, String status, String reason) {
-        return await().atMost(Duration.ofSeconds(30)).until(
-                () -> shop(shop).getStatus() == null ? null
-                        : Conditions.find(shop(shop).getStatus().getConditions(), type).orElse(null),
-                c -> c != null && status.equals(c.getStatus()) && reason.equals(c.getReason()));
+        return ShopAssertions.awaitCondition(harness, shop, type, status, reason);
     }
 }

@@ -13,23 +13,17 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The API server itself refuses bad specs (schema + CEL), naming the field; no operator runs here. */
-@ExtendWith(TestApiServer.class)
+/** The API server itself refuses bad specs (schema + CEL), naming the field; no harness.operator() runs here. */
 class ShopClusterValidationIT {
 
-    private static KubernetesClient client;
-    private static String namespace;
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.withoutOperator("validation");
 
-    @BeforeAll
-    static void setUp() {
-        client = TestApiServer.client();
-        namespace = TestShops.newNamespace(client, "validation");
-    }
 
     static Stream<Arguments> invalidSpecs() {
         String pools17 = IntStream.range(0, 17).mapToObj(i -> "  - {name: p" + i + "}").collect(Collectors.joining("\n"));
@@ -109,29 +103,29 @@ class ShopClusterValidationIT {
     @MethodSource("invalidSpecs")
     void refusesInvalidSpecNamingTheField(String what, String field, String spec) {
         String name = "bad-" + Integer.toHexString(what.hashCode());
-        assertThatThrownBy(() -> TestShops.create(client, namespace, name, spec))
+        assertThatThrownBy(() -> harness.createShop(name, spec))
                 .isInstanceOf(KubernetesClientException.class)
                 .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
                 .hasMessageContaining(field + ":");
-        assertThat(client.resources(ShopCluster.class).inNamespace(namespace).withName(name).get()).isNull();
+        assertThat(harness.shop(name)).isNull();
     }
 
     @Test
     void refusesTooLongName() {
         String name = "a".repeat(ShopCluster.MAX_NAME_LENGTH + 1);
-        assertThatThrownBy(() -> TestShops.create(client, namespace, name, "image: shop:1"))
+        assertThatThrownBy(() -> harness.createShop(name, "image: shop:1"))
                 .hasMessageContaining("metadata.name must be at most " + ShopCluster.MAX_NAME_LENGTH);
     }
 
     @Test
     void refusesNameThatIsNoDnsLabel() {
-        assertThatThrownBy(() -> TestShops.create(client, namespace, "9lives", "image: shop:1"))
+        assertThatThrownBy(() -> harness.createShop("9lives", "image: shop:1"))
                 .hasMessageContaining("metadata.name must be a DNS-1035 label");
     }
 
     @Test
     void appliesDefaultsToAMinimalSpec() {
-        ShopCluster shop = TestShops.create(client, namespace, "minimal", "image: shop:1");
+        ShopCluster shop = harness.createShop("minimal", "image: shop:1");
         assertThat(shop.getSpec().getReplicas()).isEqualTo(1);
         assertThat(shop.getSpec().getPort()).isEqualTo(8080);
         assertThat(shop.getSpec().getStrategy().getType()).isEqualTo(StrategyType.RoundRobin);
@@ -142,25 +136,25 @@ class ShopClusterValidationIT {
 
     @Test
     void invalidUpdateLeavesTheStoredSpecUntouched() {
-        ShopCluster shop = TestShops.create(client, namespace, "stable", "image: shop:1\nreplicas: 3");
+        ShopCluster shop = harness.createShop("stable", "image: shop:1\nreplicas: 3");
         shop.getSpec().setReplicas(5);
         shop.getSpec().getStrategy().setType(StrategyType.RoundRobin);
         shop.getSpec().getStrategy().setHashKey("X-Id");
-        assertThatThrownBy(() -> client.resource(shop).update()).hasMessageContaining("spec.strategy.hashKey:");
-        ShopCluster stored = client.resources(ShopCluster.class).inNamespace(namespace).withName("stable").get();
+        assertThatThrownBy(() -> harness.client().resource(shop).update()).hasMessageContaining("spec.strategy.hashKey:");
+        ShopCluster stored = harness.shop("stable");
         assertThat(stored.getSpec().getReplicas()).isEqualTo(3);
         assertThat(stored.getSpec().getStrategy().getHashKey()).isNull();
     }
 
     @Test
     void acceptsEveryStrategyWithItsOptions() {
-        TestShops.create(client, namespace, "hash-cookie",
+        harness.createShop("hash-cookie",
                 "image: shop:1\nstrategy: {type: ConsistentHash, hashOn: Cookie, hashKey: SESSION_ID, boundedLoadPercent: 125}");
-        TestShops.create(client, namespace, "weighted",
+        harness.createShop("weighted",
                 "image: shop:1\nstrategy: {type: WeightedRandom}\npools: [{name: large, replicas: 2, weight: 3}, {name: small, weight: 1}]");
-        TestShops.create(client, namespace, "standby",
+        harness.createShop("standby",
                 "image: shop:1\nreplicas: 3\nhighAvailability: {mode: ActiveStandby, minReadyPrimaries: 2}");
-        assertThat(client.resources(ShopCluster.class).inNamespace(namespace).list().getItems())
+        assertThat(harness.client().resources(ShopCluster.class).inNamespace(harness.namespace()).list().getItems())
                 .extracting(s -> s.getMetadata().getName())
                 .contains("hash-cookie", "weighted", "standby");
     }

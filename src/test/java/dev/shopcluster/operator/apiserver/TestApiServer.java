@@ -1,5 +1,6 @@
 package dev.shopcluster.operator.apiserver;
 
+import dev.shopcluster.operator.KubeBinaries;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -39,16 +40,14 @@ public final class TestApiServer implements BeforeAllCallback {
         if (server != null) {
             return;
         }
-        String dir = System.getProperty("kube.api.test.dir", System.getProperty("user.home") + "/.kubeapitest");
-        String version = System.getProperty("kube.version", "1.34.4");
-        if (!Files.isExecutable(Path.of(dir, "k8s", version + "-linux-amd64", "kube-apiserver"))) {
-            throw new IllegalStateException("no kube-apiserver " + version + " under " + dir
+        if (!Files.isExecutable(KubeBinaries.binary("kube-apiserver"))) {
+            throw new IllegalStateException("no kube-apiserver in " + KubeBinaries.dir()
                     + ": run `make kube-binaries` (make test does) to build it from its Go module");
         }
         server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
                 .withOfflineMode(true)
-                .withTestDir(dir)
-                .withApiServerVersion(version)
+                .withTestDir(KubeBinaries.testDir())
+                .withApiServerVersion(KubeBinaries.version())
                 .build());
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
@@ -89,13 +88,7 @@ public final class TestApiServer implements BeforeAllCallback {
     }
 
     public static Path kubectl() {
-        return binary("kubectl");
-    }
-
-    /** A binary built by `make kube-binaries` (kubectl, helm, kwok, ...). */
-    public static Path binary(String name) {
-        String dir = System.getProperty("kube.api.test.dir", System.getProperty("user.home") + "/.kubeapitest");
-        return Path.of(dir, "k8s", System.getProperty("kube.version", "1.34.4") + "-linux-amd64", name);
+        return KubeBinaries.binary("kubectl");
     }
 
     private static void installCrd() {

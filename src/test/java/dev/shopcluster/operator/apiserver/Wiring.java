@@ -21,6 +21,10 @@ public record Wiring(Set<String> configPrimaries, String servicePrimary, Slot cu
 
     private static final Pattern SERVER_TEMPLATE = Pattern.compile("(?m)^\\s*server-template (\\w+)- .*$");
 
+    public static Wiring observe(OperatorHarness harness, String name) {
+        return observe(harness.client(), harness.namespace(), name);
+    }
+
     public static Wiring observe(KubernetesClient client, String namespace, String name) {
         ConfigMap config = client.configMaps().inNamespace(namespace).withName(name + "-balancer").get();
         Set<String> primaries = new TreeSet<>();

@@ -3,70 +3,53 @@ package dev.shopcluster.operator.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.shopcluster.operator.api.ShopCluster;
-import dev.shopcluster.operator.status.ConditionTypes;
-import dev.shopcluster.operator.status.Conditions;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Reconciling an unchanged ShopCluster sends no write request at all: children, status or events. */
-@ExtendWith(TestApiServer.class)
 class ZeroWritesIT {
 
     private static final List<String> SHOPS = List.of("plain", "weighted", "standby");
-    private static KubernetesClient client;
-    private static String namespace;
-    private static InProcessOperator operator;
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.withOperatorResyncing("zero-writes", Duration.ofSeconds(1));
 
-    @BeforeAll
-    static void startOperator() {
-        client = TestApiServer.client();
-        namespace = TestShops.newNamespace(client, "zero-writes");
-        operator = InProcessOperator.startWithResync(namespace, Duration.ofSeconds(1));
-    }
 
-    @AfterAll
-    static void stopOperator() {
-        operator.close();
-    }
 
     @Test
     void unchangedSpecsCauseNoWritesOverThreeResyncs() {
-        TestShops.create(client, namespace, "plain", "image: shop:1\nreplicas: 3");
-        TestShops.create(client, namespace, "weighted", "image: shop:1\nstrategy: {type: WeightedRandom}\n"
+        harness.createShop("plain", "image: shop:1\nreplicas: 3");
+        harness.createShop("weighted", "image: shop:1\nstrategy: {type: WeightedRandom}\n"
                 + "pools: [{name: large, replicas: 3, weight: 3}, {name: small, replicas: 1}]");
-        TestShops.create(client, namespace, "standby", "image: shop:1\nreplicas: 2\n"
+        harness.createShop("standby", "image: shop:1\nreplicas: 2\n"
                 + "strategy: {type: ConsistentHash, hashOn: Header, hashKey: X-Session-Id, boundedLoadPercent: 125}\n"
                 + "highAvailability: {mode: ActiveStandby}");
         List<String> deployments = List.of("plain-main", "plain-balancer", "weighted-large", "weighted-small",
                 "weighted-balancer", "standby-a", "standby-b", "standby-balancer");
         await().atMost(Duration.ofSeconds(30)).until(() -> deployments.stream()
-                .allMatch(d -> client.apps().deployments().inNamespace(namespace).withName(d).get() != null));
-        deployments.forEach(d -> WorkloadSimulator.allReady(client, namespace, d));
+                .allMatch(d -> harness.client().apps().deployments().inNamespace(harness.namespace()).withName(d).get() != null));
+        deployments.forEach(d -> WorkloadSimulator.allReady(harness.client(), harness.namespace(), d));
         await().atMost(Duration.ofSeconds(30)).until(() -> SHOPS.stream().allMatch(ZeroWritesIT::isReady));
 
         // Settled: from here on, every reconcile is a resync of an unchanged cluster.
-        int[] reconcilesBefore = SHOPS.stream().mapToInt(operator::finishedReconciles).toArray();
-        long writesBefore = operator.writeRequests();
+        int[] reconcilesBefore = SHOPS.stream().mapToInt(harness.operator()::finishedReconciles).toArray();
+        long writesBefore = harness.operator().writeRequests();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             for (int i = 0; i < SHOPS.size(); i++) {
-                if (operator.finishedReconciles(SHOPS.get(i)) < reconcilesBefore[i] + 3) {
+                if (harness.operator().finishedReconciles(SHOPS.get(i)) < reconcilesBefore[i] + 3) {
                     return false;
                 }
             }
             return true;
         });
 
-        assertThat(operator.writeRequests() - writesBefore).as("write requests during 3 no-op resyncs").isZero();
+        assertThat(harness.operator().writeRequests() - writesBefore).as("write requests during 3 no-op resyncs").isZero();
     }
 
     private static boolean isReady(String name) {
-        ShopCluster shop = client.resources(ShopCluster.class).inNamespace(namespace).withName(name).get();
-        return shop.getStatus() != null && Conditions.isTrue(shop.getStatus().getConditions(), ConditionTypes.READY);
+        return ShopAssertions.isReady(harness.shop(name));
     }
 }

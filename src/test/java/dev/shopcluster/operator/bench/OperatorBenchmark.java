@@ -3,6 +3,7 @@ package dev.shopcluster.operator.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shopcluster.operator.KubeBinaries;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.apiserver.WorkloadSimulator;
 import dev.shopcluster.operator.e2e.PackagedOperator;
@@ -111,7 +112,7 @@ class OperatorBenchmark {
                     write requests during 3 no-op resyncs of %d  : %.0f (over %.0f reconciles)
                     operator RSS with %d shops                   : %d MiB (peak %d MiB; JVM sized for a %s limit)
                     ====
-                    """, System.getProperty("kube.version", "1.34.4"), Runtime.getRuntime().availableProcessors(),
+                    """, KubeBinaries.version(), Runtime.getRuntime().availableProcessors(),
                     startToFirstReconcile, SHOPS, percentile(latencies, 50), percentile(latencies, 99),
                     latencies.get(latencies.size() - 1), SHOPS, noOpWrites, noOpReconciles, SHOPS, rss[0] / 1024,
                     rss[1] / 1024, OPERATOR_MEMORY_LIMIT);

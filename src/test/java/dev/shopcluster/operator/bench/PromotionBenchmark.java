@@ -3,6 +3,7 @@ package dev.shopcluster.operator.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shopcluster.operator.KubeBinaries;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.apiserver.InProcessOperator;
@@ -92,7 +93,7 @@ class PromotionBenchmark {
                     end of grace -> new primary wired (status observed): p50 %.0f ms, p99 %.0f ms, max %.0f ms
                     operator's own promotion timer (decision -> wired): mean %.0f ms, max %.0f ms over %d
                     ====
-                    """, FAILOVERS, GRACE_SECONDS, System.getProperty("kube.version", "1.34.4"),
+                    """, FAILOVERS, GRACE_SECONDS, KubeBinaries.version(),
                     percentile(latenciesMs, 50), percentile(latenciesMs, 99), latenciesMs.get(latenciesMs.size() - 1),
                     timer.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
                     timer.max(java.util.concurrent.TimeUnit.MILLISECONDS), timer.count());

@@ -1,5 +1,10 @@
 package dev.shopcluster.operator.dataplane;
 
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.consistentHash;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.fast;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.headers;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.path;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.root;
 import static dev.shopcluster.operator.ShopFixtures.shop;
 import static dev.shopcluster.operator.ShopFixtures.withPools;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,36 +146,6 @@ class BalancingStrategiesIT {
                         .isPositive().isLessThanOrEqualTo((int) bound);
             }
         }
-    }
-
-    static ShopCluster fast(ShopCluster shop, StrategyType strategy) {
-        shop.getSpec().getStrategy().setType(strategy);
-        shop.getSpec().getHealthCheck().setIntervalMillis(200);
-        shop.getSpec().getHealthCheck().setRise(1);
-        shop.getSpec().getBalancer().setSlowStartSeconds(0);
-        return shop;
-    }
-
-    static ShopCluster consistentHash(String name, HashOn hashOn) {
-        ShopCluster shop = fast(shop(name), StrategyType.ConsistentHash);
-        shop.getSpec().getStrategy().setHashOn(hashOn);
-        if (hashOn == HashOn.Header || hashOn == HashOn.Cookie) {
-            shop.getSpec().getStrategy().setHashKey("X-Session-Id");
-        }
-        return shop;
-    }
-
-    /** The request path carrying {@code key} where the URI is hashed. */
-    static String path(HashOn hashOn, String key) {
-        return hashOn == HashOn.URI ? "/cart/" + key : "/";
-    }
-
-    static Map<String, String> headers(HashOn hashOn, String key) {
-        return switch (hashOn) {
-            case Header -> Map.of("X-Session-Id", key);
-            case Cookie -> Map.of("Cookie", "theme=dark; X-Session-Id=" + key);
-            case SourceIP, URI -> Map.of();
-        };
     }
 
     private static double share(long count) {

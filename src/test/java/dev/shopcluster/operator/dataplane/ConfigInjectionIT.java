@@ -10,7 +10,7 @@ import dev.shopcluster.operator.api.StrategyType;
 import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
 import dev.shopcluster.operator.haproxy.HaproxyEnvironment;
 import dev.shopcluster.operator.haproxy.InvalidBalancerInputException;
-import dev.shopcluster.operator.resources.ShopTopology;
+import dev.shopcluster.operator.topology.ShopTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

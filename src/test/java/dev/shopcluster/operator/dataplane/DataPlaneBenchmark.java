@@ -1,13 +1,14 @@
 package dev.shopcluster.operator.dataplane;
 
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.awaitMore;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.CLIENTS;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.consistentHash;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.fast;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.headers;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.PRIMARY_A;
 import static dev.shopcluster.operator.ShopFixtures.activeStandby;
 import static dev.shopcluster.operator.ShopFixtures.shop;
 import static dev.shopcluster.operator.ShopFixtures.withPools;
-import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.consistentHash;
-import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.fast;
-import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.headers;
-import static dev.shopcluster.operator.dataplane.FailoverAndReloadIT.PRIMARY_A;
-import static dev.shopcluster.operator.dataplane.FailoverAndReloadIT.awaitMore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopcluster.operator.api.HashOn;
@@ -15,12 +16,16 @@ import dev.shopcluster.operator.api.PoolSpec;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.StrategyType;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
@@ -78,14 +83,14 @@ class DataPlaneBenchmark {
         List<StandbyTakeover> takeovers = new ArrayList<>();
         for (int i = 0; i < FAILOVERS; i++) {
             try (DataPlaneBed bed = new DataPlaneBed(fast(activeStandby("pay"), StrategyType.RoundRobin), PRIMARY_A)) {
-                Traffic.Load load = new Traffic.Load(bed.frontend(), FailoverAndReloadIT.CLIENTS, Map.of());
+                Traffic.Load load = new Traffic.Load(bed.frontend(), CLIENTS, Map.of());
                 awaitMore(load, 1_000);
                 takeovers.add(StandbyTakeover.kill(bed, load));
             }
         }
         List<Long> gaps = takeovers.stream().map(t -> t.gap().toMillis()).sorted().toList();
         report.append("-- ActiveStandby, all 3 primaries killed under load (%d clients), %d runs%n"
-                .formatted(FailoverAndReloadIT.CLIENTS, FAILOVERS));
+                .formatted(CLIENTS, FAILOVERS));
         report.append("   standby's first answer after the kill: median %d ms, max %d ms%n"
                 .formatted(gaps.get(gaps.size() / 2), gaps.get(gaps.size() - 1)));
         report.append("   failed requests sent after the kill: %d; in flight at the kill and cut off: %d; of %,d%n"
@@ -159,29 +164,36 @@ class DataPlaneBenchmark {
         }
     }
 
-    /** Requests per second over {@link #CONNECTIONS} keep-alive connections, connection i to {@code target(i)}. */
-    private static double throughput(IntFunction<InetSocketAddress> target) throws InterruptedException {
+    /**
+     * Requests per second over {@link #CONNECTIONS} keep-alive connections, connection i to {@code target(i)}.
+     * A connection that fails with an IOException fails the run, instead of being lost on its thread.
+     */
+    private static double throughput(IntFunction<InetSocketAddress> target) throws InterruptedException, IOException {
         AtomicLong completed = new AtomicLong();
         long end = System.nanoTime() + THROUGHPUT_RUN.toNanos();
-        List<Thread> clients = new ArrayList<>();
+        List<Callable<Void>> clients = new ArrayList<>();
         for (int i = 0; i < CONNECTIONS; i++) {
             InetSocketAddress address = target.apply(i);
-            Thread client = new Thread(() -> {
+            clients.add(() -> {
                 try (HttpConnection connection = new HttpConnection(address, null)) {
                     while (System.nanoTime() < end && connection.open()) {
                         if (connection.send("/", Map.of(), true).ok()) {
                             completed.incrementAndGet();
                         }
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
                 }
+                return null;
             });
-            client.start();
-            clients.add(client);
         }
-        for (Thread client : clients) {
-            client.join();
+        ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
+        try {
+            for (Future<Void> client : pool.invokeAll(clients)) {
+                client.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IOException("a benchmark connection failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         return completed.get() / (THROUGHPUT_RUN.toNanos() / 1e9);
     }

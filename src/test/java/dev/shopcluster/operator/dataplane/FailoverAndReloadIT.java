@@ -1,19 +1,21 @@
 package dev.shopcluster.operator.dataplane;
 
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.awaitMore;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.between;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.CLIENTS;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.fast;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.headers;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.PRIMARY_A;
 import static dev.shopcluster.operator.ShopFixtures.activeStandby;
 import static dev.shopcluster.operator.ShopFixtures.shop;
-import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.fast;
-import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.headers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.shopcluster.operator.api.HashOn;
 import dev.shopcluster.operator.api.ShopCluster;
-import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.api.StrategyType;
 import dev.shopcluster.operator.dataplane.Traffic.Sample;
-import dev.shopcluster.operator.resources.SlotPlan;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -25,9 +27,6 @@ import org.junit.jupiter.api.Test;
  * returning pod's slow start, and config changes reloaded without a failed request.
  */
 class FailoverAndReloadIT {
-
-    static final int CLIENTS = 4;
-    static final SlotPlan PRIMARY_A = new SlotPlan(Slot.A, 3, 2);
 
     @Test
     void standbyServesWithinASecondWhenEveryPrimaryDiesAndNoRequestSentAfterwardsFails() throws Exception {
@@ -128,16 +127,6 @@ class FailoverAndReloadIT {
     private static void awaitFullWeight(DataPlaneBed bed) {
         await("slow start over").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
                 .until(() -> bed.haproxy().fullWeight(256));
-    }
-
-    /** Lets the load run until it has completed {@code more} requests from now. */
-    static void awaitMore(Traffic.Load load, long more) {
-        long target = load.completed() + more;
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(10)).until(() -> load.completed() >= target);
-    }
-
-    static List<Sample> between(List<Sample> samples, long fromNanos, long toNanos) {
-        return samples.stream().filter(s -> s.endNanos() >= fromNanos && s.endNanos() < toNanos).toList();
     }
 
     private static double shareOf(ShopBackend backend, List<Sample> samples) {

@@ -2,6 +2,7 @@ package dev.shopcluster.operator.dataplane;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.shopcluster.operator.haproxy.BalancerPodLayout;
 import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
 import dev.shopcluster.operator.haproxy.HaproxyEnvironment;
 import dev.shopcluster.operator.resources.BalancerDeployment;
@@ -41,7 +42,7 @@ final class HaproxyProcess implements AutoCloseable {
         this.dir = dir;
         this.env = env;
         this.config = dir.resolve("haproxy.cfg");
-        this.pidFile = dir.resolve("haproxy.pid");
+        this.pidFile = dir.resolve(BalancerPodLayout.PID_FILE_NAME);
         writeConfig(configText);
         master = new ProcessBuilder(Tools.haproxy(), "-W", "-db", "-f", config.toString(), "-p", pidFile.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
@@ -63,6 +64,11 @@ final class HaproxyProcess implements AutoCloseable {
         return new InetSocketAddress(env.bindAddress(), env.monitorPort());
     }
 
+    /** The config file as it is now. */
+    String configText() throws IOException {
+        return Files.readString(config);
+    }
+
     /** Replaces the config file at once, as the kubelet swaps a ConfigMap volume's files. */
     void writeConfig(String configText) throws IOException {
         Path next = dir.resolve("haproxy.cfg.next");
@@ -77,8 +83,8 @@ final class HaproxyProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("reload.log").toFile());
         builder.environment().putAll(Map.of("HAPROXY_CONFIG", config.toString(), "HAPROXY_PIDFILE", pidFile.toString(),
-                "HAPROXY_SOCKET", Path.of(env.runtimeDir(), HaproxyConfigRenderer.ADMIN_SOCKET).toString(),
-                "HAPROXY_STATE_FILE", Path.of(env.runtimeDir(), HaproxyConfigRenderer.SERVER_STATE_FILE).toString(),
+                "HAPROXY_SOCKET", Path.of(env.runtimeDir(), BalancerPodLayout.ADMIN_SOCKET).toString(),
+                "HAPROXY_STATE_FILE", Path.of(env.runtimeDir(), BalancerPodLayout.SERVER_STATE_FILE).toString(),
                 "RELOAD_INTERVAL_SECONDS", intervalSeconds,
                 "PATH", Path.of(Tools.haproxy()).getParent() + ":" + System.getenv("PATH")));
         reloadSidecar = builder.start();
@@ -128,7 +134,7 @@ final class HaproxyProcess implements AutoCloseable {
     }
 
     String adminCommand(String command) throws IOException {
-        Path socket = Path.of(env.runtimeDir(), HaproxyConfigRenderer.ADMIN_SOCKET);
+        Path socket = Path.of(env.runtimeDir(), BalancerPodLayout.ADMIN_SOCKET);
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             channel.write(StandardCharsets.US_ASCII.encode(command + "\n"));

@@ -1,9 +1,9 @@
 package dev.shopcluster.operator.dataplane;
 
 import static dev.shopcluster.operator.ShopFixtures.shop;
-import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.fast;
-import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.headers;
-import static dev.shopcluster.operator.dataplane.BalancingStrategiesIT.path;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.fast;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.headers;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopcluster.operator.api.HashOn;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
-import dev.shopcluster.operator.resources.SlotPlan;
+import dev.shopcluster.operator.topology.SlotPlan;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;

@@ -1,6 +1,7 @@
 package dev.shopcluster.operator.dataplane;
 
-import static dev.shopcluster.operator.dataplane.FailoverAndReloadIT.awaitMore;
+
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.awaitMore;
 
 import dev.shopcluster.operator.dataplane.Traffic.Sample;
 import java.time.Duration;

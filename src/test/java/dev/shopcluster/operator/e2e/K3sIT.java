@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.shopcluster.operator.KubeBinaries;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.status.ConditionTypes;
@@ -171,7 +172,7 @@ class K3sIT {
 
     /** Runs the helm built by `make kube-binaries` against k3s; helm's own --timeout bounds it. */
     private static void helm(String... args) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(SimulatedCluster.binary("helm")).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(KubeBinaries.binary("helm").toString()).redirectErrorStream(true);
         builder.command().addAll(List.of(args));
         builder.environment().put("KUBECONFIG", KUBECONFIG.toString());
         builder.environment().put("HELM_CACHE_HOME", "target/helm/cache");

@@ -1,5 +1,6 @@
 package dev.shopcluster.operator.e2e;
 
+import dev.shopcluster.operator.KubeBinaries;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -53,19 +54,9 @@ public final class SimulatedCluster implements BeforeAllCallback, ExtensionConte
         return DIR.resolve("kubeconfig");
     }
 
-    /** A binary built by `make kube-binaries`. */
-    static String binary(String name) {
-        return binDir() + "/" + name;
-    }
-
-    private static String binDir() {
-        return System.getProperty("kube.api.test.dir", System.getProperty("user.home") + "/.kubeapitest")
-                + "/k8s/" + System.getProperty("kube.version", "1.34.4") + "-linux-amd64";
-    }
-
     private static void script(String command) {
         ProcessBuilder builder = new ProcessBuilder("hack/local-cluster.sh", command).inheritIO();
-        builder.environment().put("KUBE_BIN_DIR", binDir());
+        builder.environment().put("KUBE_BIN_DIR", KubeBinaries.dir().toString());
         builder.environment().put("LOCAL_CLUSTER_DIR", DIR.toString());
         builder.environment().put("LOCAL_CLUSTER_PORT_BASE", PORT_BASE);
         try {

@@ -3,6 +3,7 @@ package dev.shopcluster.operator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shopcluster.operator.KubeBinaries;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.status.ConditionTypes;
@@ -104,7 +105,7 @@ class SimulatedClusterIT {
     @Test
     void kubectlScaleChangesThePodCount() throws Exception {
         awaitReady("storefront");
-        Process scale = new ProcessBuilder(SimulatedCluster.binary("kubectl"), "--kubeconfig", SimulatedCluster.kubeconfig().toString(), "-n", namespace, "scale", "shop", "storefront",
+        Process scale = new ProcessBuilder(KubeBinaries.binary("kubectl").toString(), "--kubeconfig", SimulatedCluster.kubeconfig().toString(), "-n", namespace, "scale", "shop", "storefront",
                 "--replicas=5").inheritIO().start();
         assertThat(scale.waitFor()).isZero();
         await().atMost(READY_TIMEOUT).until(() -> client.pods().inNamespace(namespace)

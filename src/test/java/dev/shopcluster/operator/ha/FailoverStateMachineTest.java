@@ -4,6 +4,7 @@ import static dev.shopcluster.operator.api.Slot.A;
 import static dev.shopcluster.operator.api.Slot.B;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shopcluster.operator.ShopFixtures;
 import dev.shopcluster.operator.api.FailbackPolicy;
 import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.api.Slot;
@@ -36,7 +37,7 @@ class FailoverStateMachineTest {
 
         @Test
         void healthyPrimaryChangesNothing() {
-            HaState state = servingOn(A);
+            HaState state = HaState.serving(A);
 
             HaDecision decision = decide(state, ready(REPLICAS, STANDBY_REPLICAS), T0);
 
@@ -49,7 +50,7 @@ class FailoverStateMachineTest {
 
         @Test
         void primaryWithExactlyMinReadyPrimariesIsHealthy() {
-            HaDecision decision = decide(servingOn(A), ready(MIN_READY, 0), T0);
+            HaDecision decision = decide(HaState.serving(A), ready(MIN_READY, 0), T0);
 
             assertThat(decision.state().primaryUnreadySince()).isNull();
             assertThat(decision.recheckAfter()).isNull();
@@ -57,7 +58,7 @@ class FailoverStateMachineTest {
 
         @Test
         void slotBAsPrimaryGetsReplicasAndSlotAStandbyReplicas() {
-            HaDecision decision = decide(servingOn(B), ready(STANDBY_REPLICAS, REPLICAS), T0);
+            HaDecision decision = decide(HaState.serving(B), ready(STANDBY_REPLICAS, REPLICAS), T0);
 
             assertUnchangedPrimary(decision, B);
         }
@@ -68,7 +69,7 @@ class FailoverStateMachineTest {
 
         @Test
         void primaryBelowMinReadyPrimariesStartsTheGraceNow() {
-            HaDecision decision = decide(servingOn(A), ready(MIN_READY - 1, STANDBY_REPLICAS), T0);
+            HaDecision decision = decide(HaState.serving(A), ready(MIN_READY - 1, STANDBY_REPLICAS), T0);
 
             assertThat(decision.state().primaryUnreadySince()).isEqualTo(T0);
             assertUnchangedPrimary(decision, A);
@@ -93,7 +94,8 @@ class FailoverStateMachineTest {
 
             assertThat(decision.trigger()).isEqualTo(Trigger.FAILOVER);
             assertThat(decision.primary()).isEqualTo(B);
-            assertThat(decision.state()).isEqualTo(new HaState(B, A, null, A, null, 1, end, false));
+            assertThat(decision.state()).isEqualTo(HaState.serving(A).withTarget(B).withDemoted(A)
+                    .withFailovers(1, end).withPrimaryServed(false));
             assertThat(decision.state().promotionInFlight()).isTrue();
             assertThat(decision.replicas(B)).as("the new primary is scaled to replicas").isEqualTo(REPLICAS);
             assertThat(decision.replicas(A)).as("the demoted slot keeps its pods").isEqualTo(REPLICAS);
@@ -129,7 +131,7 @@ class FailoverStateMachineTest {
 
         @Test
         void failoverCountsOnTopOfEarlierOnes() {
-            HaState state = new HaState(A, A, T0, null, null, 4, T0.minusSeconds(600));
+            HaState state = HaState.serving(A).withPrimaryUnreadySince(T0).withFailovers(4, T0.minusSeconds(600));
             Instant end = T0.plus(GRACE);
 
             HaDecision decision = decide(state, ready(0, 1), end);
@@ -149,7 +151,7 @@ class FailoverStateMachineTest {
 
         @Test
         void afterARecoveryTheNextDropStartsAFreshGrace() {
-            Shop shop = new Shop(MANUAL, servingOn(A));
+            Shop shop = new Shop(MANUAL, HaState.serving(A));
             shop.observe(0, 1, T0);
             shop.observe(MIN_READY, 1, T0.plusSeconds(4));
 
@@ -161,7 +163,7 @@ class FailoverStateMachineTest {
 
         @Test
         void flappingWithinTheGraceNeverPromotes() {
-            Shop shop = new Shop(MANUAL, servingOn(A));
+            Shop shop = new Shop(MANUAL, HaState.serving(A));
             Instant now = T0;
             for (int flap = 0; flap < 50; flap++) {
                 shop.observe(0, REPLICAS, now);
@@ -175,7 +177,7 @@ class FailoverStateMachineTest {
 
         @Test
         void aRestartWithinTheGraceNeitherResetsNorSkipsIt() {
-            HaState recorded = decide(servingOn(A), ready(0, 1), T0).state();
+            HaState recorded = decide(HaState.serving(A), ready(0, 1), T0).state();
             HaState restored = HaStatus.read(status(recorded));
 
             HaDecision early = decide(restored, ready(0, 1), T0.plusSeconds(3));
@@ -220,7 +222,7 @@ class FailoverStateMachineTest {
 
         @Test
         void aStandbyThatBecomesReadyLaterIsPromotedThen() {
-            Shop shop = new Shop(MANUAL, servingOn(A));
+            Shop shop = new Shop(MANUAL, HaState.serving(A));
             shop.observe(0, 0, T0);
             assertThat(shop.observe(0, 0, T0.plusSeconds(30)).noHealthyStandby()).isTrue();
 
@@ -282,7 +284,8 @@ class FailoverStateMachineTest {
     @Nested
     class PromotionInFlight {
 
-        private final HaState inFlight = new HaState(B, A, null, A, null, 1, T0, false);
+        private final HaState inFlight = HaState.serving(A).withTarget(B).withDemoted(A).withFailovers(1, T0)
+                .withPrimaryServed(false);
 
         @Test
         void decidesNothingNewAndKeepsTheTarget() {
@@ -311,13 +314,15 @@ class FailoverStateMachineTest {
         void wiringSetsTheCurrentPrimaryToTheTargetAndKeepsTheRest() {
             HaState wired = FailoverStateMachine.wired(inFlight);
 
-            assertThat(wired).isEqualTo(new HaState(B, B, null, A, null, 1, T0, false));
+            assertThat(wired).isEqualTo(HaState.serving(B).withDemoted(A).withFailovers(1, T0)
+                    .withPrimaryServed(false));
             assertThat(wired.promotionInFlight()).isFalse();
         }
 
         @Test
         void wiringAWiredStateChangesNothing() {
-            HaState state = new HaState(A, A, T0, B, T0.plusSeconds(1), 2, T0.minusSeconds(9));
+            HaState state = HaState.serving(A).withPrimaryUnreadySince(T0).withDemoted(B)
+                    .withDemotedReadySince(T0.plusSeconds(1)).withFailovers(2, T0.minusSeconds(9));
 
             assertThat(FailoverStateMachine.wired(state)).isEqualTo(state);
         }
@@ -328,22 +333,23 @@ class FailoverStateMachineTest {
 
         @Test
         void scalesTheRequestedSlotUpAndWaitsForAllOfItsPods() {
-            HaDecision decision = switchover(servingOn(A), B, ready(REPLICAS, REPLICAS - 1), T0);
+            HaDecision decision = switchover(HaState.serving(A), B, ready(REPLICAS, REPLICAS - 1), T0);
 
             assertUnchangedPrimary(decision, A, REPLICAS);
-            assertThat(decision.state()).isEqualTo(servingOn(A));
+            assertThat(decision.state()).isEqualTo(HaState.serving(A));
             assertThat(decision.message()).isEqualTo("switchover to slot b waits for its pods: 2/3 ready");
         }
 
         @Test
         void switchesOnceTheRequestedSlotHasReplicasReady() {
-            HaState state = new HaState(A, A, null, null, null, 2, T0.minusSeconds(60));
+            HaState state = HaState.serving(A).withFailovers(2, T0.minusSeconds(60));
 
             HaDecision decision = switchover(state, B, ready(REPLICAS, REPLICAS), T0);
 
             assertThat(decision.trigger()).isEqualTo(Trigger.SWITCHOVER);
             assertThat(decision.state()).as("not a failover: counters unchanged, nothing demoted")
-                    .isEqualTo(new HaState(B, A, null, null, null, 2, T0.minusSeconds(60), false));
+                    .isEqualTo(HaState.serving(A).withTarget(B).withFailovers(2, T0.minusSeconds(60))
+                            .withPrimaryServed(false));
             assertThat(decision.replicas(B)).isEqualTo(REPLICAS);
             assertThat(decision.replicas(A)).isEqualTo(STANDBY_REPLICAS);
             assertThat(decision.message()).isEqualTo("switched over to slot b: 3/3 ready");
@@ -351,7 +357,7 @@ class FailoverStateMachineTest {
 
         @Test
         void waitsUntilTheRequestedSlotIsReadyThenSwitches() {
-            Shop shop = new Shop(MANUAL, servingOn(A)).requestSwitchover(B);
+            Shop shop = new Shop(MANUAL, HaState.serving(A)).requestSwitchover(B);
             for (int readyB = 0; readyB < REPLICAS; readyB++) {
                 HaDecision waiting = shop.observe(REPLICAS, readyB, T0.plusSeconds(readyB));
                 assertUnchangedPrimary(waiting, A, REPLICAS);
@@ -365,9 +371,9 @@ class FailoverStateMachineTest {
         void switchoverToTheCurrentPrimaryIsANoOp() {
             SlotReadiness ready = ready(REPLICAS, STANDBY_REPLICAS);
 
-            HaDecision decision = switchover(servingOn(A), A, ready, T0);
+            HaDecision decision = switchover(HaState.serving(A), A, ready, T0);
 
-            assertThat(decision).isEqualTo(decide(servingOn(A), ready, T0));
+            assertThat(decision).isEqualTo(decide(HaState.serving(A), ready, T0));
             assertUnchangedPrimary(decision, A);
         }
 
@@ -382,7 +388,7 @@ class FailoverStateMachineTest {
 
         @Test
         void aPendingSwitchoverStillStartsTheGrace() {
-            HaDecision decision = switchover(servingOn(A), B, ready(0, 1), T0);
+            HaDecision decision = switchover(HaState.serving(A), B, ready(0, 1), T0);
 
             assertThat(decision.state().primaryUnreadySince()).isEqualTo(T0);
             assertThat(decision.recheckAfter()).isEqualTo(GRACE);
@@ -399,19 +405,20 @@ class FailoverStateMachineTest {
 
         @Test
         void switchingToTheDemotedSlotEndsItsDemotion() {
-            HaState failedOver = new HaState(B, B, null, A, null, 1, T0);
+            HaState failedOver = HaState.serving(B).withDemoted(A).withFailovers(1, T0);
 
             HaDecision decision = switchover(failedOver, A, ready(REPLICAS, REPLICAS), T0.plusSeconds(1));
 
             assertThat(decision.trigger()).isEqualTo(Trigger.SWITCHOVER);
-            assertThat(decision.state()).isEqualTo(new HaState(A, B, null, null, null, 1, T0, false));
+            assertThat(decision.state()).isEqualTo(HaState.serving(B).withTarget(A).withFailovers(1, T0)
+                    .withPrimaryServed(false));
         }
     }
 
     @Nested
     class Failback {
 
-        private final HaState failedOverToB = new HaState(B, B, null, A, null, 1, T0);
+        private final HaState failedOverToB = HaState.serving(B).withDemoted(A).withFailovers(1, T0);
 
         @Test
         void theDemotedSlotKeepsReplicasUntilItIsHealthy() {
@@ -425,7 +432,7 @@ class FailoverStateMachineTest {
         void manualFailbackMakesTheRecoveredSlotAnOrdinaryStandby() {
             HaDecision decision = decide(failedOverToB, ready(MIN_READY, REPLICAS), T0.plusSeconds(60));
 
-            assertThat(decision.state()).isEqualTo(new HaState(B, B, null, null, null, 1, T0));
+            assertThat(decision.state()).isEqualTo(HaState.serving(B).withFailovers(1, T0));
             assertUnchangedPrimary(decision, B, STANDBY_REPLICAS);
             assertThat(decision.recheckAfter()).isNull();
         }
@@ -454,7 +461,7 @@ class FailoverStateMachineTest {
 
         @Test
         void automaticFailbackWaitsOneNanosecondShortOfTheGrace() {
-            HaState timing = new HaState(B, B, null, A, T0, 1, T0);
+            HaState timing = HaState.serving(B).withDemoted(A).withDemotedReadySince(T0).withFailovers(1, T0);
 
             HaDecision decision = decide(AUTOMATIC, timing, ready(MIN_READY, REPLICAS), T0.plus(GRACE).minus(TICK));
 
@@ -465,13 +472,13 @@ class FailoverStateMachineTest {
 
         @Test
         void automaticFailbackMovesTrafficBackOnceTheDemotedSlotStayedHealthyForTheGrace() {
-            HaState timing = new HaState(B, B, null, A, T0, 1, T0);
+            HaState timing = HaState.serving(B).withDemoted(A).withDemotedReadySince(T0).withFailovers(1, T0);
 
             HaDecision decision = decide(AUTOMATIC, timing, ready(MIN_READY, REPLICAS), T0.plus(GRACE));
 
             assertThat(decision.trigger()).isEqualTo(Trigger.FAILBACK);
             assertThat(decision.state()).as("not counted as a failover")
-                    .isEqualTo(new HaState(A, B, null, null, null, 1, T0, false));
+                    .isEqualTo(HaState.serving(B).withTarget(A).withFailovers(1, T0).withPrimaryServed(false));
             assertThat(decision.replicas(A)).isEqualTo(REPLICAS);
             assertThat(decision.replicas(B)).isEqualTo(STANDBY_REPLICAS);
             assertThat(decision.message()).isEqualTo("failed back to slot a: ready 2/3 for 5s");
@@ -513,7 +520,8 @@ class FailoverStateMachineTest {
 
         @Test
         void anUnhealthyPrimaryFailsOverToTheDemotedSlotBeforeAnyFailback() {
-            HaState both = new HaState(B, B, T0, A, T0, 1, T0);
+            HaState both = HaState.serving(B).withPrimaryUnreadySince(T0).withDemoted(A).withDemotedReadySince(T0)
+                    .withFailovers(1, T0);
 
             HaDecision decision = decide(AUTOMATIC, both, ready(REPLICAS, 0), T0.plus(GRACE));
 
@@ -524,7 +532,8 @@ class FailoverStateMachineTest {
 
         @Test
         void theRecheckIsTheEarlierOfTheGraceAndTheFailbackDeadlines() {
-            HaState both = new HaState(B, B, T0, A, T0.plusSeconds(2), 1, T0);
+            HaState both = HaState.serving(B).withPrimaryUnreadySince(T0).withDemoted(A)
+                    .withDemotedReadySince(T0.plusSeconds(2)).withFailovers(1, T0);
 
             HaDecision decision = decide(AUTOMATIC, both, ready(REPLICAS, 0), T0.plusSeconds(3));
 
@@ -534,12 +543,17 @@ class FailoverStateMachineTest {
     }
 
     @Test
-    void decisionsAreDeterministic() {
-        HaState state = new HaState(B, B, T0, A, T0.plusSeconds(1), 3, T0.minusSeconds(5));
+    void aRestartedOperatorDecidesAsTheOneBeforeIt() {
+        // The state a new leader reads back from the API server decides the same, sub-second times included.
+        HaState state = HaState.serving(B).withPrimaryUnreadySince(T0.plusMillis(250)).withDemoted(A)
+                .withDemotedReadySince(T0.plusSeconds(1).plusNanos(5)).withFailovers(3, T0.minusSeconds(5));
         SlotReadiness ready = ready(MIN_READY, 1);
         Instant now = T0.plusSeconds(4);
 
-        assertThat(decide(AUTOMATIC, state, ready, now)).isEqualTo(decide(AUTOMATIC, state, ready, now));
+        HaState readBack = HaStatus.read(ShopFixtures.readBack(status(state)));
+
+        assertThat(readBack).isEqualTo(state);
+        assertThat(decide(AUTOMATIC, readBack, ready, now)).isEqualTo(decide(AUTOMATIC, state, ready, now));
     }
 
     // --- helpers
@@ -548,14 +562,9 @@ class FailoverStateMachineTest {
         return new HaPolicy(REPLICAS, STANDBY_REPLICAS, MIN_READY, GRACE, failback);
     }
 
-    /** A wired primary that has served and is healthy. */
-    private static HaState servingOn(Slot primary) {
-        return new HaState(primary, primary, null, null, null, 0, null);
-    }
-
     /** A wired primary that has served and was first seen below minReadyPrimaries at {@code since}. */
     private static HaState unreadySince(Slot primary, Instant since) {
-        return new HaState(primary, primary, since, null, null, 0, null);
+        return HaState.serving(primary).withPrimaryUnreadySince(since);
     }
 
     private static SlotReadiness ready(int a, int b) {

@@ -28,12 +28,14 @@ class HaStatusTest {
 
     @Test
     void theInitialStateIsSlotAServingOnceReady() {
-        assertThat(HaState.initial()).isEqualTo(new HaState(Slot.A, Slot.A, null, null, null, 0, null, false));
+        assertThat(HaState.initial()).isEqualTo(HaState.serving(Slot.A).withPrimaryServed(false));
     }
 
     @Test
     void everyFieldIsWrittenAndReadBack() {
-        HaState state = new HaState(Slot.B, Slot.A, T0, Slot.A, T0.plusSeconds(1), 7, T0.minusSeconds(30), false);
+        HaState state = HaState.serving(Slot.A).withTarget(Slot.B).withPrimaryUnreadySince(T0).withDemoted(Slot.A)
+                .withDemotedReadySince(T0.plusSeconds(1)).withFailovers(7, T0.minusSeconds(30))
+                        .withPrimaryServed(false);
         ShopClusterStatus status = write(state);
 
         assertThat(status.getTargetPrimary()).isEqualTo(Slot.B);
@@ -49,9 +51,10 @@ class HaStatusTest {
 
     @Test
     void clearedFieldsAreWrittenAsUnset() {
-        ShopClusterStatus status = write(new HaState(Slot.A, Slot.A, T0, Slot.B, T0, 1, T0));
+        ShopClusterStatus status = write(HaState.serving(Slot.A).withPrimaryUnreadySince(T0).withDemoted(Slot.B)
+                .withDemotedReadySince(T0).withFailovers(1, T0));
 
-        HaStatus.write(new HaState(Slot.A, Slot.A, null, null, null, 1, T0), status);
+        HaStatus.write(HaState.serving(Slot.A).withFailovers(1, T0), status);
 
         assertThat(status.getPrimaryUnreadySince()).isNull();
         assertThat(status.getDemotedPrimary()).isNull();
@@ -65,7 +68,7 @@ class HaStatusTest {
         status.setTargetPrimary(Slot.B);
 
         assertThat(HaStatus.read(status)).as("wired on the target, no failovers, has served")
-                .isEqualTo(new HaState(Slot.B, Slot.B, null, null, null, 0, null, true));
+                .isEqualTo(HaState.serving(Slot.B));
     }
 
     private static ShopClusterStatus write(HaState state) {

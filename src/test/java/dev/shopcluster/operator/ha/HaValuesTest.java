@@ -44,7 +44,7 @@ class HaValuesTest {
 
     @Test
     void decisionNamesTheTargetAsPrimaryAndItsReplicasPerSlot() {
-        HaState state = new HaState(Slot.B, Slot.A, null, null, null, 0, null);
+        HaState state = HaState.serving(Slot.A).withTarget(Slot.B);
         HaDecision decision = new HaDecision(state, 1, 4, null, Trigger.NONE, "", false);
 
         assertThat(decision.primary()).isEqualTo(Slot.B);
@@ -54,14 +54,14 @@ class HaValuesTest {
 
     @Test
     void aPromotionIsInFlightOnlyWhileTargetAndCurrentDiffer() {
-        assertThat(new HaState(Slot.B, Slot.A, null, null, null, 0, null).promotionInFlight()).isTrue();
-        assertThat(new HaState(Slot.A, Slot.B, null, null, null, 0, null).promotionInFlight()).isTrue();
-        assertThat(new HaState(Slot.B, Slot.B, null, null, null, 0, null).promotionInFlight()).isFalse();
+        assertThat(HaState.serving(Slot.A).withTarget(Slot.B).promotionInFlight()).isTrue();
+        assertThat(HaState.serving(Slot.B).withTarget(Slot.A).promotionInFlight()).isTrue();
+        assertThat(HaState.serving(Slot.B).promotionInFlight()).isFalse();
     }
 
     @Test
-    void theShortConstructorDescribesAPrimaryThatHasServed() {
-        assertThat(new HaState(Slot.A, Slot.A, null, null, null, 0, null).primaryServed()).isTrue();
+    void aServingStateDescribesAPrimaryThatHasServed() {
+        assertThat(HaState.serving(Slot.A).primaryServed()).isTrue();
     }
 
     @Test

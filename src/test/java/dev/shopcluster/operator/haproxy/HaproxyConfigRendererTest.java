@@ -1,6 +1,7 @@
 package dev.shopcluster.operator.haproxy;
 
 import static dev.shopcluster.operator.ShopFixtures.activeStandby;
+import static dev.shopcluster.operator.ShopFixtures.readBack;
 import static dev.shopcluster.operator.ShopFixtures.shop;
 import static dev.shopcluster.operator.ShopFixtures.withPools;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,8 +13,8 @@ import dev.shopcluster.operator.api.PoolSpec;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.api.StrategyType;
-import dev.shopcluster.operator.resources.ShopTopology;
-import dev.shopcluster.operator.resources.SlotPlan;
+import dev.shopcluster.operator.topology.ShopTopology;
+import dev.shopcluster.operator.topology.SlotPlan;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -181,8 +182,18 @@ class HaproxyConfigRendererTest {
     }
 
     @Test
-    void theSameShopRendersTheSameText() {
-        assertThat(render(shop("web"), null)).isEqualTo(render(shop("web"), null));
+    void aShopReadBackFromTheApiServerRendersTheSameText() {
+        // The config hash decides whether the balancer's ConfigMap is rewritten: it must not depend on
+        // which instance of the spec was rendered.
+        ShopCluster shop = withPools("web", new PoolSpec("large", 2, 3), new PoolSpec("small", null, 1));
+        shop.getSpec().getStrategy().setType(StrategyType.ConsistentHash);
+        shop.getSpec().getStrategy().setHashOn(HashOn.Cookie);
+        shop.getSpec().getStrategy().setHashKey("sid");
+        ShopCluster standby = activeStandby("pay");
+
+        assertThat(render(readBack(shop), null)).isEqualTo(render(shop, null));
+        assertThat(render(readBack(standby), new SlotPlan(Slot.B, 3, 1)))
+                .isEqualTo(render(standby, new SlotPlan(Slot.B, 3, 1)));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.shopcluster.operator.resources;
 import static dev.shopcluster.operator.ShopFixtures.shop;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shopcluster.operator.haproxy.BalancerPodLayout;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -23,11 +24,11 @@ class BalancerDeploymentTest {
     @Test
     void theReloadSidecarSignalsTheMasterItCanSee() {
         PodSpec pod = BalancerDeployment.desired(shop("web"), "hash").getSpec().getTemplate().getSpec();
-        Container haproxy = container(pod, BalancerDeployment.CONTAINER);
-        Container reload = container(pod, BalancerDeployment.RELOAD_CONTAINER);
+        Container haproxy = container(pod, BalancerPodLayout.HAPROXY_CONTAINER);
+        Container reload = container(pod, BalancerPodLayout.RELOAD_CONTAINER);
 
         assertThat(pod.getShareProcessNamespace()).isTrue();
-        assertThat(haproxy.getArgs()).containsSequence("-p", BalancerDeployment.PID_FILE).contains("-W");
+        assertThat(haproxy.getArgs()).containsSequence("-p", BalancerPodLayout.PID_FILE).contains("-W");
         assertThat(reload.getImage()).isEqualTo(haproxy.getImage());
         assertThat(reload.getCommand()).containsExactly("/bin/sh", "-c", BalancerDeployment.reloadScript());
         assertThat(reload.getEnv()).extracting(EnvVar::getName)

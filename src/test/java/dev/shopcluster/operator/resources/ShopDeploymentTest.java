@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.ShopCluster;
-import dev.shopcluster.operator.resources.ShopGroup.Role;
+import dev.shopcluster.operator.topology.ShopGroup;
+import dev.shopcluster.operator.topology.ShopGroup.Role;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;

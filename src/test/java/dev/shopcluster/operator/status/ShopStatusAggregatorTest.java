@@ -9,8 +9,9 @@ import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.ha.HaDecision;
 import dev.shopcluster.operator.ha.HaState;
+import dev.shopcluster.operator.ha.PromotionOutcome;
 import dev.shopcluster.operator.resources.DesiredChildren;
-import dev.shopcluster.operator.resources.SlotPlan;
+import dev.shopcluster.operator.topology.SlotPlan;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ShopStatusAggregatorTest {
@@ -60,8 +62,9 @@ class ShopStatusAggregatorTest {
     @Test
     void conflictsMakeItNotReadyAndDegradedNamingTheObject() {
         ShopCluster shop = shop("web");
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, DesiredChildren.of(shop, null, "cluster.local"),
-                Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), List.of("ConfigMap/web-balancer"), null, null, T0);
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, Observation.of(
+                DesiredChildren.of(shop, null, "cluster.local"),
+                Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), List.of("ConfigMap/web-balancer")), T0);
         assertCondition(status, ConditionTypes.READY, "False", ConditionTypes.CHILD_CONFLICT);
         assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.CHILD_CONFLICT);
         assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).contains("ConfigMap/web-balancer");
@@ -86,12 +89,12 @@ class ShopStatusAggregatorTest {
     @Test
     void activeStandbyCountsThePrimaryAsServingAndRecordsThePromotionState() {
         ShopCluster shop = activeStandby("pay");
-        HaState state = new HaState(Slot.B, Slot.B, null, Slot.A, null, 1, T0);
+        HaState state = HaState.serving(Slot.B).withDemoted(Slot.A).withFailovers(1, T0);
         HaDecision decision = new HaDecision(state, 3, 3, null, HaDecision.Trigger.NONE, "slot b is primary", false);
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop,
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, new Observation(
                 DesiredChildren.of(shop, new SlotPlan(Slot.B, 3, 3), "cluster.local"),
-                Map.of("pay-a", ready(3, 0), "pay-b", ready(3, 3), "pay-balancer", ready(2, 2)), List.of(), decision,
-                state, T1);
+                Map.of("pay-a", ready(3, 0), "pay-b", ready(3, 3), "pay-balancer", ready(2, 2)), List.of(),
+                Optional.of(new PromotionOutcome(decision, state))), T1);
         assertThat(status.getReadyReplicas()).isEqualTo(3);
         assertThat(status.getStandbyReadyReplicas()).isZero();
         assertThat(status.getCurrentPrimary()).isEqualTo(Slot.B);
@@ -107,21 +110,59 @@ class ShopStatusAggregatorTest {
     @Test
     void noHealthyStandbyIsDegraded() {
         ShopCluster shop = activeStandby("pay");
-        HaState state = new HaState(Slot.A, Slot.A, T0, null, null, 0, null);
+        HaState state = HaState.serving(Slot.A).withPrimaryUnreadySince(T0);
         HaDecision decision = new HaDecision(state, 3, 1, null, HaDecision.Trigger.NONE,
                 "not promoting: slot a had 0/3 ready for 5s and standby slot b has no ready pod", true);
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop,
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, new Observation(
                 DesiredChildren.of(shop, new SlotPlan(Slot.A, 3, 1), "cluster.local"),
-                Map.of("pay-a", ready(3, 0), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)), List.of(), decision,
-                state, T1);
+                Map.of("pay-a", ready(3, 0), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)), List.of(),
+                Optional.of(new PromotionOutcome(decision, state))), T1);
         assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.NO_HEALTHY_STANDBY);
         assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).contains("standby slot b has no ready pod");
         assertThat(status.getPrimaryUnreadySince()).isEqualTo(T0.toString());
     }
 
+    @Test
+    void aRecordedDecisionSaysWhyTheTargetChanged() {
+        HaState promoted = HaState.serving(Slot.A).withTarget(Slot.B).withDemoted(Slot.A).withFailovers(1, T1)
+                .withPrimaryServed(false);
+        String message = "promoted slot b: slot a had 0/3 ready for 5s";
+
+        assertRecordedDecision(HaDecision.Trigger.FAILOVER, promoted, message, "True", ConditionTypes.PRIMARY_UNREADY);
+        assertRecordedDecision(HaDecision.Trigger.SWITCHOVER, promoted, message, "False", ConditionTypes.SWITCHED_OVER);
+        assertRecordedDecision(HaDecision.Trigger.FAILBACK, promoted, message, "False", ConditionTypes.FAILED_BACK);
+    }
+
+    @Test
+    void anInvalidSpecIsNotReadyAndDegradedWithTheRenderersMessage() {
+        ShopClusterStatus status = aggregate(shop("web"), Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), T0);
+
+        ShopStatusAggregator.recordInvalidSpec(status, "spec.strategy.hashKey: not a token", 2L, T1);
+
+        assertCondition(status, ConditionTypes.READY, "False", ConditionTypes.INVALID_SPEC);
+        assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.INVALID_SPEC);
+        assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).isEqualTo("spec.strategy.hashKey: not a token");
+        assertThat(find(status, ConditionTypes.READY).getLastTransitionTime()).isEqualTo(T1.toString());
+        assertThat(find(status, ConditionTypes.PROGRESSING).getLastTransitionTime()).isEqualTo(T0.toString());
+    }
+
+    private static void assertRecordedDecision(HaDecision.Trigger trigger, HaState state, String message,
+            String failedOver, String reason) {
+        ShopClusterStatus status = new ShopClusterStatus();
+        Condition recorded = ShopStatusAggregator.recordDecision(status,
+                new HaDecision(state, 3, 3, null, trigger, message, false), 4L, T1);
+
+        assertThat(recorded).isEqualTo(find(status, ConditionTypes.FAILED_OVER));
+        assertCondition(status, ConditionTypes.FAILED_OVER, failedOver, reason);
+        assertThat(recorded.getMessage()).isEqualTo(message);
+        assertThat(recorded.getObservedGeneration()).isEqualTo(4L);
+        assertThat(status.getTargetPrimary()).isEqualTo(Slot.B);
+        assertThat(status.getCurrentPrimary()).isEqualTo(Slot.A);
+    }
+
     private static ShopClusterStatus aggregate(ShopCluster shop, Map<String, Deployment> observed, Instant now) {
-        return ShopStatusAggregator.aggregate(shop, DesiredChildren.of(shop, null, "cluster.local"), observed,
-                List.of(), null, null, now);
+        return ShopStatusAggregator.aggregate(shop,
+                Observation.of(DesiredChildren.of(shop, null, "cluster.local"), observed, List.of()), now);
     }
 
     /** A Deployment whose rollout finished with {@code ready} of {@code replicas} pods ready. */

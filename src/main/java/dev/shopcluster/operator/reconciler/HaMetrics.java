@@ -1,6 +1,7 @@
-package dev.shopcluster.operator.ha;
+package dev.shopcluster.operator.reconciler;
 
 import dev.shopcluster.operator.api.ShopCluster;
+import dev.shopcluster.operator.ha.HaDecision;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -11,19 +12,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Promotion metrics, per ShopCluster: failovers and the time from a decision to its completed wiring.
- * (Reconcile counts and durations come from the Operator SDK's own metrics.)
+ * Recorded by {@link PromotionFlow}; the ha package stays pure. (Reconcile counts and durations come
+ * from the Operator SDK's own metrics.)
  */
-public final class HaMetrics {
+final class HaMetrics {
 
     private final MeterRegistry registry;
     /** Decisions not yet wired, by namespace/name: when this process made them. */
     private final Map<String, Long> decidedAtNanos = new ConcurrentHashMap<>();
 
-    public HaMetrics(MeterRegistry registry) {
+    HaMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
-    public void decided(ShopCluster shop, HaDecision decision) {
+    void decided(ShopCluster shop, HaDecision decision) {
         decidedAtNanos.put(key(shop), System.nanoTime());
         if (decision.trigger() == HaDecision.Trigger.FAILOVER) {
             Counter.builder("shop.failovers").description("Promotions because the primary slot was unready")
@@ -31,7 +33,7 @@ public final class HaMetrics {
         }
     }
 
-    public void wired(ShopCluster shop) {
+    void wired(ShopCluster shop) {
         Long started = decidedAtNanos.remove(key(shop));
         if (started != null) {
             Timer.builder("shop.promotion.duration")

@@ -1,4 +1,4 @@
-package dev.shopcluster.operator.resources;
+package dev.shopcluster.operator.topology;
 
 /**
  * One Deployment of shop pods with its headless Service: a pool (None, ActiveActive) or a slot

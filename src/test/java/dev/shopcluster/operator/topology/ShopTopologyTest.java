@@ -1,4 +1,4 @@
-package dev.shopcluster.operator.resources;
+package dev.shopcluster.operator.topology;
 
 import static dev.shopcluster.operator.ShopFixtures.activeStandby;
 import static dev.shopcluster.operator.ShopFixtures.shop;
@@ -9,7 +9,7 @@ import dev.shopcluster.operator.api.PoolSpec;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.api.StrategyType;
-import dev.shopcluster.operator.resources.ShopGroup.Role;
+import dev.shopcluster.operator.topology.ShopGroup.Role;
 import org.junit.jupiter.api.Test;
 
 class ShopTopologyTest {

@@ -1,4 +1,4 @@
-package dev.shopcluster.operator.resources;
+package dev.shopcluster.operator.topology;
 
 import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.PoolSpec;
