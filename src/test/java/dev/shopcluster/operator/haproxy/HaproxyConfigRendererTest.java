@@ -116,7 +116,7 @@ class HaproxyConfigRendererTest {
 
         assertThat(backend(config)).contains("option httpchk",
                 "http-check send meth GET uri /ready ver HTTP/1.1 hdr Host shop",
-                "default-server check inter 1000ms fastinter 250ms fall 2 rise 2 slowstart 10s observe layer4 "
+                "default-server check inter 1000ms fastinter 100ms fall 2 rise 2 slowstart 10s observe layer4 "
                         + "error-limit 1 on-error mark-down resolvers kubernetes resolve-prefer ipv4 init-addr last,none");
         assertThat(config).contains("parse-resolv-conf", "option redispatch 1", "retries 10",
                 "retry-on conn-failure empty-response junk-response response-timeout", "option forwardfor",
