@@ -101,25 +101,9 @@ class DataPlaneBenchmark {
         report.append("-- ActiveStandby with the defaults a user gets (2 primaries, 1 standby), both primaries failing at "
                 + "once under %d sequential GET/s, %d runs each: longest gap between answers; failed requests%n"
                 .formatted(PrimaryFault.REQUESTS_PER_SECOND, FAULT_RUNS));
-        faultFigures(report, "connections refused (goal 250 ms)", () -> {
-            try (DataPlaneBed bed = new DataPlaneBed(PrimaryFaultsIT.userDefaults(), PrimaryFaultsIT.TWO_PRIMARIES)) {
-                return PrimaryFault.measure(bed.frontend(), PrimaryFaultsIT.names(bed, "b"),
-                        () -> bed.backends("a").forEach(ShopBackend::kill));
-            }
-        });
-        faultFigures(report, "packets dropped (goal 1 s)", () -> {
-            ShopCluster shop = PrimaryFaultsIT.userDefaults();
-            try (NetnsPods primaries = new NetnsPods("a", 2, Tools.freeTcpPort(), shop.getSpec().getHealthCheck().getPath());
-                    DataPlaneBed bed = new DataPlaneBed(shop, PrimaryFaultsIT.TWO_PRIMARIES, "a", primaries)) {
-                return PrimaryFault.measure(bed.frontend(), PrimaryFaultsIT.names(bed, "b"), primaries::dropPackets);
-            }
-        });
-        faultFigures(report, "process hung (goal 2 s)", () -> {
-            try (DataPlaneBed bed = new DataPlaneBed(PrimaryFaultsIT.userDefaults(), PrimaryFaultsIT.TWO_PRIMARIES)) {
-                return PrimaryFault.measure(bed.frontend(), PrimaryFaultsIT.names(bed, "b"),
-                        () -> bed.backends("a").forEach(ShopBackend::hang));
-            }
-        });
+        faultFigures(report, "connections refused (goal 250 ms)", PrimaryFaultsIT::refused);
+        faultFigures(report, "packets dropped (goal 1 s)", PrimaryFaultsIT::dropped);
+        faultFigures(report, "process hung (goal 2 s)", PrimaryFaultsIT::hung);
 
         try (DataPlaneBed bed = new DataPlaneBed(fast(shop("throughput"), StrategyType.RoundRobin), null)) {
             List<InetSocketAddress> direct = bed.allBackends().stream().map(bed::direct).toList();

@@ -24,7 +24,6 @@ final class NetnsPods implements AutoCloseable {
     private final String namespace;
     private final String hostSide;
     private final int port;
-    private final List<String> names = new ArrayList<>();
     private final List<String> ips = new ArrayList<>();
     private Process backends;
 
@@ -54,7 +53,6 @@ final class NetnsPods implements AutoCloseable {
             for (int i = 1; i <= count; i++) {
                 String ip = subnet + (i + 1);
                 inNamespace(Tools.binary("ip"), "addr", "add", ip + "/24", "dev", nodeSide);
-                names.add(prefix + "-" + i);
                 ips.add(ip);
                 command.add(prefix + "-" + i + "@" + ip);
             }
@@ -66,10 +64,6 @@ final class NetnsPods implements AutoCloseable {
             close();
             throw e;
         }
-    }
-
-    List<String> names() {
-        return names;
     }
 
     List<String> ips() {

@@ -20,47 +20,54 @@ import org.junit.jupiter.api.Test;
  */
 class PrimaryFaultsIT {
 
-    static final SlotPlan TWO_PRIMARIES = new SlotPlan(Slot.A, 2, 1);
+    private static final SlotPlan TWO_PRIMARIES = new SlotPlan(Slot.A, 2, 1);
 
     @Test
     void refusedConnectionsProcessGone() throws Exception {
-        try (DataPlaneBed bed = new DataPlaneBed(userDefaults(), TWO_PRIMARIES)) {
-            PrimaryFault fault = PrimaryFault.measure(bed.frontend(), names(bed, "b"),
-                    () -> bed.backends("a").forEach(ShopBackend::kill));
-
-            assertGoal(fault, Duration.ofMillis(250));
-        }
+        assertGoal(refused(), Duration.ofMillis(250));
     }
 
     @Test
     void droppedPacketsNodeLost() throws Exception {
-        ShopCluster shop = userDefaults();
-        try (NetnsPods primaries = new NetnsPods("a", 2, Tools.freeTcpPort(), shop.getSpec().getHealthCheck().getPath());
-                DataPlaneBed bed = new DataPlaneBed(shop, TWO_PRIMARIES, "a", primaries)) {
-            PrimaryFault fault = PrimaryFault.measure(bed.frontend(), names(bed, "b"), primaries::dropPackets);
-
-            assertGoal(fault, Duration.ofSeconds(1));
-        }
+        assertGoal(dropped(), Duration.ofSeconds(1));
     }
 
     @Test
     void hungProcessesAcceptButNeverAnswer() throws Exception {
-        try (DataPlaneBed bed = new DataPlaneBed(userDefaults(), TWO_PRIMARIES)) {
-            PrimaryFault fault = PrimaryFault.measure(bed.frontend(), names(bed, "b"),
-                    () -> bed.backends("a").forEach(ShopBackend::hang));
+        assertGoal(hung(), Duration.ofSeconds(2));
+    }
 
-            assertGoal(fault, Duration.ofSeconds(2));
+    /** The primaries' processes are gone: their ports refuse connections. */
+    static PrimaryFault refused() throws Exception {
+        try (DataPlaneBed bed = new DataPlaneBed(userDefaults(), TWO_PRIMARIES)) {
+            return PrimaryFault.measure(bed.frontend(), names(bed, "b"), () -> bed.backends("a").forEach(ShopBackend::kill));
         }
     }
 
-    static ShopCluster userDefaults() {
+    /** The primaries' node is lost: every packet to them is dropped. */
+    static PrimaryFault dropped() throws Exception {
+        ShopCluster shop = userDefaults();
+        try (NetnsPods primaries = new NetnsPods("a", 2, Tools.freeTcpPort(), shop.getSpec().getHealthCheck().getPath());
+                DataPlaneBed bed = new DataPlaneBed(shop, TWO_PRIMARIES, "a", primaries)) {
+            return PrimaryFault.measure(bed.frontend(), names(bed, "b"), primaries::dropPackets);
+        }
+    }
+
+    /** The primaries' processes hang: they accept connections and never answer. */
+    static PrimaryFault hung() throws Exception {
+        try (DataPlaneBed bed = new DataPlaneBed(userDefaults(), TWO_PRIMARIES)) {
+            return PrimaryFault.measure(bed.frontend(), names(bed, "b"), () -> bed.backends("a").forEach(ShopBackend::hang));
+        }
+    }
+
+    private static ShopCluster userDefaults() {
         ShopCluster shop = activeStandby("pay");
         shop.getSpec().setReplicas(TWO_PRIMARIES.replicasA());
         shop.getSpec().getHighAvailability().setStandbyReplicas(TWO_PRIMARIES.replicasB());
         return shop;
     }
 
-    static Set<String> names(DataPlaneBed bed, String group) {
+    private static Set<String> names(DataPlaneBed bed, String group) {
         return bed.backends(group).stream().map(ShopBackend::name).collect(Collectors.toSet());
     }
 
