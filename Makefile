@@ -168,3 +168,8 @@ bench-dataplane: tools haproxy ## Data-plane figures: share per strategy, standb
 bench: kube-binaries ## Control-plane figures: first reconcile, create latency, no-op writes, RSS, promotion latency
 	$(MVN) verify -Dit.test='OperatorBenchmark,PromotionBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
 	  $(MVN_KUBE) | sed -n '/^==== /,/^====$$/p'
+
+.PHONY: bench-scale
+bench-scale: kube-binaries ## Control-plane growth 100 -> 1,000 -> 3,000 shops: time to children and Ready, no-op writes and CPU, memory, unrelated objects
+	$(MVN) verify -Dit.test='ScaleBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  $(MVN_KUBE) $(if $(SHOPS),-Dbench.scale.shops=$(SHOPS)) | sed -n '/^==== /,/^====$$/p'

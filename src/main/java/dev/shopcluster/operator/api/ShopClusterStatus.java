@@ -27,9 +27,6 @@ public class ShopClusterStatus {
             + "unset while it is healthy. Kept here so a restart neither resets nor skips the grace period.")
     private String primaryUnreadySince;
 
-    @JsonPropertyDescription("ActiveStandby: whether the target slot has had minReadyPrimaries ready pods since it "
-            + "became the target. Until then it is starting up, and is not failed over.")
-    private Boolean primaryServed;
 
     @JsonPropertyDescription("ActiveStandby: the slot a failover took traffic away from, while it recovers; it keeps "
             + "spec.replicas pods until it is healthy again.")
@@ -55,6 +52,15 @@ public class ShopClusterStatus {
 
     @JsonPropertyDescription("ActiveStandby: when the last failover was decided (RFC 3339).")
     private String lastFailoverTime;
+
+    @JsonPropertyDescription("ActiveStandby: when the failovers of the last 10 minutes were decided (RFC 3339), oldest "
+            + "first. Each doubles failoverWaitSeconds.")
+    private List<String> recentFailoverTimes;
+
+    @JsonPropertyDescription("ActiveStandby: how long the primary must now stay below minReadyPrimaries before it is "
+            + "failed over: failoverAfterSeconds, doubled for each failover in the last 10 minutes, at most 300 (or "
+            + "failoverAfterSeconds, if that is longer).")
+    private Integer failoverWaitSeconds;
 
     @JsonPropertyDescription("SHA-256 of the rendered haproxy.cfg in the NAME-balancer ConfigMap.")
     private String balancerConfigHash;
@@ -96,14 +102,6 @@ public class ShopClusterStatus {
 
     public void setPrimaryUnreadySince(String primaryUnreadySince) {
         this.primaryUnreadySince = primaryUnreadySince;
-    }
-
-    public Boolean getPrimaryServed() {
-        return primaryServed;
-    }
-
-    public void setPrimaryServed(Boolean primaryServed) {
-        this.primaryServed = primaryServed;
     }
 
     public Slot getDemotedPrimary() {
@@ -162,6 +160,22 @@ public class ShopClusterStatus {
         this.lastFailoverTime = lastFailoverTime;
     }
 
+    public List<String> getRecentFailoverTimes() {
+        return recentFailoverTimes;
+    }
+
+    public void setRecentFailoverTimes(List<String> recentFailoverTimes) {
+        this.recentFailoverTimes = recentFailoverTimes;
+    }
+
+    public Integer getFailoverWaitSeconds() {
+        return failoverWaitSeconds;
+    }
+
+    public void setFailoverWaitSeconds(Integer failoverWaitSeconds) {
+        this.failoverWaitSeconds = failoverWaitSeconds;
+    }
+
     public String getBalancerConfigHash() {
         return balancerConfigHash;
     }
@@ -202,7 +216,6 @@ public class ShopClusterStatus {
                 && targetPrimary == other.targetPrimary
                 && currentPrimary == other.currentPrimary
                 && Objects.equals(primaryUnreadySince, other.primaryUnreadySince)
-                && Objects.equals(primaryServed, other.primaryServed)
                 && demotedPrimary == other.demotedPrimary
                 && Objects.equals(demotedReadySince, other.demotedReadySince)
                 && Objects.equals(replicas, other.replicas)
@@ -210,6 +223,8 @@ public class ShopClusterStatus {
                 && Objects.equals(standbyReadyReplicas, other.standbyReadyReplicas)
                 && Objects.equals(failovers, other.failovers)
                 && Objects.equals(lastFailoverTime, other.lastFailoverTime)
+                && Objects.equals(recentFailoverTimes, other.recentFailoverTimes)
+                && Objects.equals(failoverWaitSeconds, other.failoverWaitSeconds)
                 && Objects.equals(balancerConfigHash, other.balancerConfigHash)
                 && Objects.equals(selector, other.selector)
                 && Objects.equals(conditions, other.conditions);
@@ -217,8 +232,8 @@ public class ShopClusterStatus {
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, targetPrimary, currentPrimary, primaryUnreadySince, primaryServed,
-                demotedPrimary, demotedReadySince, replicas, readyReplicas, standbyReadyReplicas, failovers,
-                lastFailoverTime, balancerConfigHash, selector, conditions);
+        return Objects.hash(observedGeneration, targetPrimary, currentPrimary, primaryUnreadySince, demotedPrimary,
+                demotedReadySince, replicas, readyReplicas, standbyReadyReplicas, failovers, lastFailoverTime,
+                recentFailoverTimes, failoverWaitSeconds, balancerConfigHash, selector, conditions);
     }
 }

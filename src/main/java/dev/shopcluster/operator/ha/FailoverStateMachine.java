@@ -5,6 +5,8 @@ import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.ha.HaDecision.Trigger;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,10 +20,12 @@ import java.util.Optional;
  *       the reconciler finishes the wiring first.</li>
  *   <li>A requested switchover scales the requested slot to {@code replicas} and moves traffic only once
  *       all of them are ready; until then the rules below still apply.</li>
- *   <li>A primary that has served (reached {@code minReadyPrimaries} since it became the target) and drops
- *       below {@code minReadyPrimaries} starts the grace period (kept in the state, so restarts neither
- *       reset nor skip it); one still starting up is not failed over. A recovery within it cancels it. At its end the standby is promoted
- *       if it has a ready pod; otherwise nothing is promoted and {@code noHealthyStandby} is reported.</li>
+ *   <li>A primary below {@code minReadyPrimaries} starts the grace period (kept in the state, so restarts
+ *       neither reset nor skip it), whether or not it ever served: availability comes first. A recovery
+ *       within it cancels it. At its end the other slot is promoted if it has more ready pods than the
+ *       primary; otherwise nothing is promoted and {@code noHealthyStandby} is reported. Each failover in the
+ *       last {@link HaPolicy#BACKOFF_WINDOW} doubles the grace (at most {@link HaPolicy#MAX_BACKOFF}), so two
+ *       slots that are both unhealthy do not ping-pong.</li>
  *   <li>The slot a failover demoted keeps {@code replicas} pods until it is healthy again; then, with
  *       Manual failback, it becomes an ordinary standby, and with Automatic failback, traffic moves back
  *       once it has stayed healthy for the grace period.</li>
@@ -42,11 +46,13 @@ public final class FailoverStateMachine {
         Slot standby = primary.other();
         int primaryReady = ready.of(primary);
         int standbyReady = ready.of(standby);
+        List<Instant> recent = state.recentFailovers().stream()
+                .filter(at -> at.plus(HaPolicy.BACKOFF_WINDOW).isAfter(now)).toList();
 
         String waiting = null;
         if (switchoverTo.filter(slot -> slot == standby).isPresent()) {
             if (standbyReady >= policy.replicas()) {
-                return promote(policy, state, standby, Trigger.SWITCHOVER, false, now,
+                return promote(policy, state, standby, Trigger.SWITCHOVER, recent, now,
                         "switched over to slot %s: %d/%d ready".formatted(standby.id(), standbyReady, policy.replicas()));
             }
             // Planned: the primary keeps serving (and can still fail over) until the requested slot is fully up.
@@ -55,22 +61,31 @@ public final class FailoverStateMachine {
         }
 
         Timer timer = new Timer();
+        if (!recent.isEmpty()) {
+            // The wait shortens (and status changes) when the oldest of them leaves the window.
+            timer.at(Duration.between(now, recent.get(0).plus(HaPolicy.BACKOFF_WINDOW)));
+        }
         Instant unreadySince = null;
-        boolean served = state.primaryServed() || primaryReady >= policy.minReadyPrimaries();
-        if (served && primaryReady < policy.minReadyPrimaries()) {
+        if (primaryReady < policy.minReadyPrimaries()) {
             unreadySince = state.primaryUnreadySince() != null ? state.primaryUnreadySince() : now;
-            Instant deadline = unreadySince.plus(policy.grace());
+            Duration wait = policy.failoverWait(recent.size());
+            Instant deadline = unreadySince.plus(wait);
             String observed = "slot %s had %d/%d ready for %ds".formatted(primary.id(), primaryReady, policy.replicas(),
                     Duration.between(unreadySince, now).toSeconds());
             if (now.isBefore(deadline)) {
                 timer.at(Duration.between(now, deadline));
-            } else if (standbyReady > 0) {
-                return promote(policy, state, standby, Trigger.FAILOVER, true, now,
-                        "promoted slot " + standby.id() + ": " + observed);
+            } else if (standbyReady > primaryReady) {
+                List<Instant> withThis = new ArrayList<>(recent);
+                withThis.add(now);
+                return promote(policy, state, standby, Trigger.FAILOVER, withThis, now,
+                        "promoted slot %s: %s; the next failover waits %ds (%d in the last %d min)".formatted(
+                                standby.id(), observed, policy.failoverWait(withThis.size()).toSeconds(),
+                                withThis.size(), HaPolicy.BACKOFF_WINDOW.toMinutes()));
             } else {
-                HaState stuck = stuck(state, unreadySince);
-                return decision(policy, stuck, switchoverTo, null, Trigger.NONE,
-                        "not promoting: " + observed + " and standby slot " + standby.id() + " has no ready pod", true);
+                HaState stuck = stuck(state, unreadySince, recent);
+                return decision(policy, stuck, switchoverTo, timer.earliest, Trigger.NONE,
+                        "not promoting: %s and standby slot %s has %d ready, not more".formatted(observed, standby.id(),
+                                standbyReady), true);
             }
         }
 
@@ -83,7 +98,7 @@ public final class FailoverStateMachine {
                 demotedReadySince = state.demotedReadySince() != null ? state.demotedReadySince() : now;
                 Instant deadline = demotedReadySince.plus(policy.grace());
                 if (!now.isBefore(deadline)) {
-                    return promote(policy, state, standby, Trigger.FAILBACK, false, now,
+                    return promote(policy, state, standby, Trigger.FAILBACK, recent, now,
                             "failed back to slot %s: ready %d/%d for %ds".formatted(standby.id(), standbyReady,
                                     policy.replicas(), policy.grace().toSeconds()));
                 }
@@ -91,7 +106,7 @@ public final class FailoverStateMachine {
             }
         }
         HaState next = state.withPrimaryUnreadySince(unreadySince).withDemoted(demoted)
-                .withDemotedReadySince(demotedReadySince).withPrimaryServed(served);
+                .withDemotedReadySince(demotedReadySince).withRecentFailovers(recent);
         return decision(policy, next, switchoverTo, timer.earliest, Trigger.NONE, waiting != null ? waiting
                 : "slot %s is primary with %d/%d ready".formatted(primary.id(), primaryReady, policy.replicas()), false);
     }
@@ -101,20 +116,21 @@ public final class FailoverStateMachine {
         return state.withCurrent(state.target());
     }
 
-    private static HaDecision promote(HaPolicy policy, HaState state, Slot to, Trigger trigger, boolean failover,
-            Instant now, String message) {
-        // The new target was chosen for its ready pods, but has not served as primary yet.
+    private static HaDecision promote(HaPolicy policy, HaState state, Slot to, Trigger trigger,
+            List<Instant> recentFailovers, Instant now, String message) {
+        boolean failover = trigger == Trigger.FAILOVER;
         HaState next = state.withTarget(to).withPrimaryUnreadySince(null).withDemoted(failover ? state.current() : null)
-                .withDemotedReadySince(null).withPrimaryServed(false);
+                .withDemotedReadySince(null).withRecentFailovers(recentFailovers);
         if (failover) {
             next = next.withFailovers(state.failovers() + 1, now);
         }
         return decision(policy, next, Optional.empty(), null, trigger, message, false);
     }
 
-    /** Past the grace with no ready standby: the standby, demoted or not, is not healthy now either. */
-    private static HaState stuck(HaState state, Instant unreadySince) {
-        return state.withPrimaryUnreadySince(unreadySince).withDemotedReadySince(null);
+    /** Past the grace with no better standby: the standby, demoted or not, is not healthy now either. */
+    private static HaState stuck(HaState state, Instant unreadySince, List<Instant> recentFailovers) {
+        return state.withPrimaryUnreadySince(unreadySince).withDemotedReadySince(null)
+                .withRecentFailovers(recentFailovers);
     }
 
     /**

@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param recheckAfter when to decide again even if nothing is observed to change, or null
  * @param trigger why the target changed, or {@link Trigger#NONE}
  * @param message for events and conditions: what was observed
- * @param noHealthyStandby the primary is past its grace period but the standby has no ready pod
+ * @param noHealthyStandby the primary is past its grace period but the standby has no more ready pods
  */
 public record HaDecision(HaState state, int replicasA, int replicasB, Duration recheckAfter, Trigger trigger,
         String message, boolean noHealthyStandby) {

@@ -2,6 +2,7 @@ package dev.shopcluster.operator.ha;
 
 import dev.shopcluster.operator.api.Slot;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -15,20 +16,24 @@ import java.util.function.Consumer;
  * @param demotedReadySince Automatic failback: since when the demoted slot has been healthy, else null
  * @param failovers promotions decided because the primary was unready
  * @param lastFailover when the last of them was decided, else null
- * @param primaryServed whether the target has had minReadyPrimaries ready pods since it became the
- *     target: a primary that never became healthy is still starting, and is not failed over
+ * @param recentFailovers when the failovers of the last {@link HaPolicy#BACKOFF_WINDOW} were decided, oldest
+ *     first: each one doubles the wait before the next
  */
 public record HaState(Slot target, Slot current, Instant primaryUnreadySince, Slot demoted, Instant demotedReadySince,
-        int failovers, Instant lastFailover, boolean primaryServed) {
+        int failovers, Instant lastFailover, List<Instant> recentFailovers) {
 
-    /** A new shop: slot a is to serve, once its pods are first ready. */
-    public static HaState initial() {
-        return serving(Slot.A).withPrimaryServed(false);
+    public HaState {
+        recentFailovers = List.copyOf(recentFailovers);
     }
 
-    /** {@code primary} is wired and has served; no failover so far, nothing pending. */
+    /** A new shop: slot a is to serve. */
+    public static HaState initial() {
+        return serving(Slot.A);
+    }
+
+    /** {@code primary} is wired; no failover so far, nothing pending. */
     public static HaState serving(Slot primary) {
-        return new HaState(primary, primary, null, null, null, 0, null, true);
+        return new HaState(primary, primary, null, null, null, 0, null, List.of());
     }
 
     public boolean promotionInFlight() {
@@ -63,8 +68,9 @@ public record HaState(Slot target, Slot current, Instant primaryUnreadySince, Sl
         });
     }
 
-    public HaState withPrimaryServed(boolean primaryServed) {
-        return with(s -> s.primaryServed = primaryServed);
+    /** When the failovers still inside the backoff window were decided, oldest first. */
+    public HaState withRecentFailovers(List<Instant> recentFailovers) {
+        return with(s -> s.recentFailovers = recentFailovers);
     }
 
     /** A copy with the fields {@code change} sets. */
@@ -83,7 +89,7 @@ public record HaState(Slot target, Slot current, Instant primaryUnreadySince, Sl
         private Instant demotedReadySince;
         private int failovers;
         private Instant lastFailover;
-        private boolean primaryServed;
+        private List<Instant> recentFailovers;
 
         Fields(HaState state) {
             target = state.target;
@@ -93,12 +99,12 @@ public record HaState(Slot target, Slot current, Instant primaryUnreadySince, Sl
             demotedReadySince = state.demotedReadySince;
             failovers = state.failovers;
             lastFailover = state.lastFailover;
-            primaryServed = state.primaryServed;
+            recentFailovers = state.recentFailovers;
         }
 
         HaState state() {
             return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers,
-                    lastFailover, primaryServed);
+                    lastFailover, recentFailovers);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.shopcluster.operator.ha;
 
 import dev.shopcluster.operator.api.ShopClusterStatus;
 import java.time.Instant;
+import java.util.List;
 
 /** Reads and writes the promotion state in a ShopCluster's status. */
 public final class HaStatus {
@@ -13,15 +14,17 @@ public final class HaStatus {
         if (status == null || status.getTargetPrimary() == null) {
             return HaState.initial();
         }
+        List<String> recent = status.getRecentFailoverTimes() != null ? status.getRecentFailoverTimes() : List.of();
         return new HaState(status.getTargetPrimary(),
                 status.getCurrentPrimary() != null ? status.getCurrentPrimary() : status.getTargetPrimary(),
                 instant(status.getPrimaryUnreadySince()), status.getDemotedPrimary(),
                 instant(status.getDemotedReadySince()),
                 status.getFailovers() != null ? status.getFailovers() : 0, instant(status.getLastFailoverTime()),
-                !Boolean.FALSE.equals(status.getPrimaryServed()));
+                recent.stream().map(Instant::parse).toList());
     }
 
-    public static void write(HaState state, ShopClusterStatus status) {
+    /** Writes the state, and the wait before a failover that follows from it under the policy. */
+    public static void write(HaState state, HaPolicy policy, ShopClusterStatus status) {
         status.setTargetPrimary(state.target());
         status.setCurrentPrimary(state.current());
         status.setPrimaryUnreadySince(text(state.primaryUnreadySince()));
@@ -29,7 +32,9 @@ public final class HaStatus {
         status.setDemotedReadySince(text(state.demotedReadySince()));
         status.setFailovers(state.failovers());
         status.setLastFailoverTime(text(state.lastFailover()));
-        status.setPrimaryServed(state.primaryServed());
+        status.setRecentFailoverTimes(state.recentFailovers().isEmpty() ? null
+                : state.recentFailovers().stream().map(HaStatus::text).toList());
+        status.setFailoverWaitSeconds((int) policy.failoverWait(state.recentFailovers().size()).toSeconds());
     }
 
     private static Instant instant(String text) {

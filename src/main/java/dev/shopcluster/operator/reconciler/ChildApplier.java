@@ -2,6 +2,7 @@ package dev.shopcluster.operator.reconciler;
 
 import dev.shopcluster.operator.api.ShopCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
 import java.util.Objects;
@@ -20,6 +21,8 @@ final class ChildApplier {
         /** An object of that name exists and is not controlled by this ShopCluster: left alone. */
         CONFLICT
     }
+
+    private static final int MAX_MESSAGE = 1000;
 
     private final SSABasedGenericKubernetesResourceMatcher<HasMetadata> matcher =
             SSABasedGenericKubernetesResourceMatcher.getInstance();
@@ -49,6 +52,18 @@ final class ChildApplier {
                 .filter(child -> child.getMetadata().getName().equals(desired.getMetadata().getName()))
                 .findFirst()
                 .orElseGet(() -> context.getClient().resource(desired).get());
+    }
+
+    /** The API server answered, and refused: quota, admission, validation, an exhausted range. */
+    static boolean isRejection(KubernetesClientException e) {
+        return e.getCode() >= 400;
+    }
+
+    /** What the API server said, as it said it (not the client's wrapping), within a condition's reach. */
+    static String serverMessage(KubernetesClientException e) {
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : e.getMessage();
+        return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE) + "…";
     }
 
     static boolean isControlledBy(HasMetadata child, ShopCluster shop) {

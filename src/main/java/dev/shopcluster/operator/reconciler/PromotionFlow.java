@@ -114,8 +114,8 @@ final class PromotionFlow {
     private ShopCluster recordDecision(ShopCluster shop, HaDecision decision, Context<ShopCluster> context,
             Instant now) {
         ShopClusterStatus status = shop.getStatus() != null ? shop.getStatus() : new ShopClusterStatus();
-        Condition failedOver = ShopStatusAggregator.recordDecision(status, decision, shop.getMetadata().getGeneration(),
-                now);
+        Condition failedOver = ShopStatusAggregator.recordDecision(status, decision, HaPolicy.of(shop.getSpec()),
+                shop.getMetadata().getGeneration(), now);
         shop.setStatus(status);
         shop.getMetadata().setManagedFields(null);
         metrics.decided(shop, decision);

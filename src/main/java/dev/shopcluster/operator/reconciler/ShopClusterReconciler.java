@@ -1,5 +1,7 @@
 package dev.shopcluster.operator.reconciler;
 
+import dev.shopcluster.operator.status.ConditionTypes;
+import dev.shopcluster.operator.status.Conditions;
 import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterStatus;
@@ -43,6 +45,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,7 +59,7 @@ import org.jboss.logging.Logger;
  */
 // Not generation-aware: a switchover request is an annotation, which does not bump the generation.
 @ControllerConfiguration(name = ShopClusterReconciler.NAME, fieldManager = ShopLabels.MANAGER,
-        generationAwareEventProcessing = false)
+        generationAwareEventProcessing = false, informer = @Informer(itemStore = CachedObjects.ShopStore.class))
 public class ShopClusterReconciler implements Reconciler<ShopCluster> {
 
     public static final String NAME = "shopcluster";
@@ -61,6 +68,9 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
             List.of(Deployment.class, Service.class, ConfigMap.class, PodDisruptionBudget.class);
 
     static final Duration CONFLICT_RECHECK = Duration.ofSeconds(10);
+    static final Duration MIN_REJECTION_RETRY = Duration.ofSeconds(5);
+    static final Duration MAX_REJECTION_RETRY = Duration.ofMinutes(2);
+    private static final int MAX_REMEMBERED_REJECTIONS = 10_000;
     /** `kubectl annotate shop NAME shopcluster.dev/switchover-to=b`: a planned switchover to slot b. */
     public static final String SWITCHOVER_ANNOTATION = "shopcluster.dev/switchover-to";
 
@@ -72,6 +82,8 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     private final ChildApplier applier = new ChildApplier();
     private final EventRecorder events = new EventRecorder();
     private final PromotionFlow promotions;
+    /** Per shop with a rejected child: the rejection last logged. */
+    private final Map<ResourceID, String> loggedRejections = new ConcurrentHashMap<>();
     private final ConfigDelivery configDelivery;
 
     @Inject
@@ -109,10 +121,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     public List<EventSource<?, ShopCluster>> prepareEventSources(EventSourceContext<ShopCluster> context) {
         List<EventSource<?, ShopCluster>> sources = new ArrayList<>();
         for (Class<? extends HasMetadata> kind : CHILD_KINDS) {
-            sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ShopCluster.class)
-                    .withLabelSelector(ShopLabels.MANAGED_SELECTOR)
-                    .withNamespacesInheritedFromController()
-                    .build(), context));
+            sources.add(childSource(kind, context));
         }
         // Pods belong to ReplicaSets, not to us: map them to their ShopCluster by label. Shop pods' Ready
         // condition is the promotion signal; balancer pods get each new config delivered (ConfigDelivery).
@@ -122,8 +131,18 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(ShopLabels.INSTANCE), pod.getMetadata().getNamespace())))
+                .withItemStore(new TransformingItemStore<>(CachedObjects::pod))
                 .build(), context));
         return sources;
+    }
+
+    private static <R extends HasMetadata> InformerEventSource<R, ShopCluster> childSource(Class<R> kind,
+            EventSourceContext<ShopCluster> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ShopCluster.class)
+                .withLabelSelector(ShopLabels.MANAGED_SELECTOR)
+                .withNamespacesInheritedFromController()
+                .withItemStore(new TransformingItemStore<>(CachedObjects::child))
+                .build(), context);
     }
 
     @Override
@@ -134,49 +153,114 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         ShopCluster observed = promotion.map(PromotionFlow.Decided::shop).orElse(shop);
         DesiredChildren desired = DesiredChildren.of(observed,
                 promotion.map(PromotionFlow.Decided::plan).orElse(null), clusterDomain);
-        List<String> conflicts = reconcileChildren(observed, desired, context);
+        Children children = reconcileChildren(observed, desired, context);
         ConfigDelivery.Progress delivery = configDelivery.deliver(context.getClient(),
                 Pods.of(context, ShopLabels.COMPONENT_BALANCER).toList(), BalancerConfigMap.hash(desired.balancerConfig()),
                 clock.instant());
-        Optional<PromotionOutcome> outcome = promotion.map(p -> promotions.complete(p, conflicts.isEmpty(),
+        Optional<PromotionOutcome> outcome = promotion.map(p -> promotions.complete(p, children.allApplied(),
                 delivery.complete(), context));
         ShopClusterStatus status = ShopStatusAggregator.aggregate(observed,
-                new Observation(desired, deployments(context), conflicts, outcome), now);
+                new Observation(desired, deployments(context), children.conflicts(), children.rejected(), outcome), now);
+        logRejectionChange(observed, status);
         UpdateControl<ShopCluster> control = writeStatusIfChanged(observed, status, context);
-        return lookAgainAfter(conflicts, delivery, outcome).map(control::rescheduleAfter).orElse(control);
+        return lookAgainAfter(children.conflicts(), delivery, outcome, retryAfterRejection(status, now))
+                .map(control::rescheduleAfter).orElse(control);
     }
 
     /**
      * When to reconcile again without an event: a stranger's object is outside our informers, so a
      * conflict is looked at again after {@link #CONFLICT_RECHECK}; a config on its way to the balancer pods
-     * after {@link ConfigDelivery#RECHECK}; the promotion state machine names its own deadlines. The
-     * earliest, or none.
+     * after {@link ConfigDelivery#RECHECK}; the promotion state machine names its own deadlines; a
+     * rejected child is retried with backoff. The earliest, or none.
      */
     static Optional<Duration> lookAgainAfter(List<String> conflicts, ConfigDelivery.Progress delivery,
-            Optional<PromotionOutcome> promotion) {
+            Optional<PromotionOutcome> promotion, Optional<Duration> rejectionRetry) {
         return Stream.of(
                         conflicts.isEmpty() ? null : CONFLICT_RECHECK,
                         delivery.complete() ? null : ConfigDelivery.RECHECK,
-                        promotion.map(p -> p.decision().recheckAfter()).orElse(null))
+                        promotion.map(p -> p.decision().recheckAfter()).orElse(null),
+                        rejectionRetry.orElse(null))
                 .filter(Objects::nonNull)
                 .min(Duration::compareTo);
     }
 
     /**
-     * Applies every desired child in order and deletes the ones no longer wanted; returns the ones left
-     * alone because someone else owns them.
+     * While the API server rejects a child, the next attempt waits as long as the rejections have lasted
+     * (so the waits double), from {@link #MIN_REJECTION_RETRY} to {@link #MAX_REJECTION_RETRY}. Read from
+     * the Degraded condition, so a restart keeps the backoff and no per-shop state is kept in memory.
      */
-    private List<String> reconcileChildren(ShopCluster shop, DesiredChildren desired, Context<ShopCluster> context) {
+    static Optional<Duration> retryAfterRejection(ShopClusterStatus status, Instant now) {
+        return Conditions.find(status.getConditions(), ConditionTypes.DEGRADED)
+                .filter(c -> ConditionTypes.CHILD_REJECTED.equals(c.getReason()))
+                .map(c -> Duration.between(Instant.parse(c.getLastTransitionTime()), now))
+                .map(since -> since.compareTo(MIN_REJECTION_RETRY) < 0 ? MIN_REJECTION_RETRY
+                        : since.compareTo(MAX_REJECTION_RETRY) > 0 ? MAX_REJECTION_RETRY : since);
+    }
+
+    /**
+     * One log line per distinct rejection (not per retry), and one when the children are accepted again.
+     * The last rejection logged is remembered per shop only while it lasts (and at most for
+     * {@link #MAX_REMEMBERED_REJECTIONS} shops): the status alone may lag behind the next reconcile.
+     */
+    private void logRejectionChange(ShopCluster shop, ShopClusterStatus status) {
+        ResourceID id = ResourceID.fromResource(shop);
+        Optional<String> rejection = rejection(status);
+        String which = shop.getMetadata().getNamespace() + "/" + shop.getMetadata().getName();
+        if (rejection.isPresent()) {
+            if (loggedRejections.size() >= MAX_REMEMBERED_REJECTIONS) {
+                loggedRejections.clear();
+            }
+            if (!rejection.get().equals(loggedRejections.put(id, rejection.get()))
+                    && !rejection.equals(rejection(shop.getStatus()))) {
+                LOG.warnf("%s: %s; retrying with backoff", which, rejection.get());
+            }
+        } else if (loggedRejections.remove(id) != null || rejection(shop.getStatus()).isPresent()) {
+            LOG.infof("%s: the API server accepted every child again", which);
+        }
+    }
+
+    private static Optional<String> rejection(ShopClusterStatus status) {
+        return Conditions.find(status == null ? null : status.getConditions(), ConditionTypes.DEGRADED)
+                .filter(c -> ConditionTypes.CHILD_REJECTED.equals(c.getReason()))
+                .map(Condition::getMessage);
+    }
+
+    /**
+     * What applying the children came to.
+     *
+     * @param conflicts objects (Kind/name) left alone because someone else owns them
+     * @param rejected children the API server refused, as "Kind/name: the server's message"
+     */
+    record Children(List<String> conflicts, List<String> rejected) {
+        boolean allApplied() {
+            return conflicts.isEmpty() && rejected.isEmpty();
+        }
+    }
+
+
+    /**
+     * Applies every desired child in order and deletes the ones no longer wanted. A child the API server
+     * refuses (quota, admission, an exhausted range) does not stop the others.
+     */
+    private Children reconcileChildren(ShopCluster shop, DesiredChildren desired, Context<ShopCluster> context) {
         List<String> conflicts = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
         List<String> created = new ArrayList<>();
         List<String> updated = new ArrayList<>();
         for (HasMetadata child : desired.objects()) {
             String what = child.getKind() + "/" + child.getMetadata().getName();
-            switch (applier.apply(shop, child, context)) {
-                case CREATED -> created.add(what);
-                case UPDATED -> updated.add(what);
-                case CONFLICT -> conflicts.add(what);
-                case UNCHANGED -> { }
+            try {
+                switch (applier.apply(shop, child, context)) {
+                    case CREATED -> created.add(what);
+                    case UPDATED -> updated.add(what);
+                    case CONFLICT -> conflicts.add(what);
+                    case UNCHANGED -> { }
+                }
+            } catch (KubernetesClientException e) {
+                if (!ChildApplier.isRejection(e)) {
+                    throw e;
+                }
+                rejected.add(what + ": " + ChildApplier.serverMessage(e));
             }
         }
         // One event per reconcile that changed something: a new shop is one line, not seven.
@@ -189,7 +273,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
                     "brought " + String.join(", ", updated) + " in line with the spec");
         }
         deleteObsolete(shop, desired, context);
-        return conflicts;
+        return new Children(conflicts, rejected);
     }
 
     /** Deletes children this ShopCluster controls but no longer wants, such as a removed pool. */

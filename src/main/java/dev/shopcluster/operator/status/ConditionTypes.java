@@ -15,6 +15,7 @@ public final class ConditionTypes {
     public static final String AS_EXPECTED = "AsExpected";
     public static final String REPLICAS_UNAVAILABLE = "ReplicasUnavailable";
     public static final String CHILD_CONFLICT = "ChildConflict";
+    public static final String CHILD_REJECTED = "ChildRejected";
     public static final String INVALID_SPEC = "InvalidSpec";
     public static final String NO_HEALTHY_STANDBY = "NoHealthyStandby";
     public static final String NO_FAILOVER = "NoFailover";

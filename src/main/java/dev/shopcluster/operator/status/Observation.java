@@ -13,13 +13,14 @@ import java.util.Optional;
  * @param desired the children the spec asks for
  * @param deployments the observed Deployments by name
  * @param conflicts objects (Kind/name) that exist but belong to someone else
+ * @param rejected children the API server refused to apply, as "Kind/name: the server's message"
  * @param promotion ActiveStandby: the promotion decision and the state to record; empty in the other modes
  */
 public record Observation(DesiredChildren desired, Map<String, Deployment> deployments, List<String> conflicts,
-        Optional<PromotionOutcome> promotion) {
+        List<String> rejected, Optional<PromotionOutcome> promotion) {
 
-    /** A None or ActiveActive shop: no promotion. */
+    /** A None or ActiveActive shop whose children were all accepted: no promotion. */
     public static Observation of(DesiredChildren desired, Map<String, Deployment> deployments, List<String> conflicts) {
-        return new Observation(desired, deployments, conflicts, Optional.empty());
+        return new Observation(desired, deployments, conflicts, List.of(), Optional.empty());
     }
 }

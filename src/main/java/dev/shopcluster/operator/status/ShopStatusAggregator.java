@@ -5,6 +5,7 @@ import static dev.shopcluster.operator.status.ConditionTypes.*;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.ha.HaDecision;
+import dev.shopcluster.operator.ha.HaPolicy;
 import dev.shopcluster.operator.ha.HaState;
 import dev.shopcluster.operator.ha.HaStatus;
 import dev.shopcluster.operator.ha.PromotionOutcome;
@@ -48,14 +49,19 @@ public final class ShopStatusAggregator {
         Counts balancerPods = Counts.of(java.util.stream.Stream.of(new Expected(
                 deployments.get(ShopLabels.balancerName(shop)), shop.getSpec().getBalancer().getReplicas())));
 
-        boolean ready = conflicts.isEmpty() && shopPods.complete() && balancerPods.complete();
+        boolean ready = conflicts.isEmpty() && observed.rejected().isEmpty() && shopPods.complete()
+                && balancerPods.complete();
         boolean progressing = shopPods.rollingOut || standbyPods.rollingOut || balancerPods.rollingOut;
         String readiness = "shop %d/%d ready, balancer %d/%d ready".formatted(shopPods.ready, shopPods.desired,
                 balancerPods.ready, balancerPods.desired);
 
         List<Condition> conditions = new ArrayList<>();
         List<Condition> before = previous.getConditions();
-        if (!conflicts.isEmpty()) {
+        if (!observed.rejected().isEmpty()) {
+            String message = "the API server rejected " + String.join("; ", observed.rejected());
+            conditions.add(Conditions.next(before, READY, false, CHILD_REJECTED, message, generation, now));
+            conditions.add(Conditions.next(before, DEGRADED, true, CHILD_REJECTED, message, generation, now));
+        } else if (!conflicts.isEmpty()) {
             String message = "not overwriting objects this ShopCluster does not own: " + String.join(", ", conflicts);
             conditions.add(Conditions.next(before, READY, false, CHILD_CONFLICT, message, generation, now));
             conditions.add(Conditions.next(before, DEGRADED, true, CHILD_CONFLICT, message, generation, now));
@@ -87,7 +93,7 @@ public final class ShopStatusAggregator {
         status.setBalancerConfigHash(BalancerConfigMap.hash(desired.balancerConfig()));
         List<Condition> kept = before;
         if (haState != null) {
-            HaStatus.write(haState, status);
+            HaStatus.write(haState, HaPolicy.of(shop.getSpec()), status);
             status.setStandbyReadyReplicas(standbyPods.ready);
             status.setSelector(ShopLabels.toSelectorString(ShopLabels.groupSelector(shop, haState.current().id())));
         } else {
@@ -104,8 +110,9 @@ public final class ShopStatusAggregator {
      *
      * @return that FailedOver condition
      */
-    public static Condition recordDecision(ShopClusterStatus status, HaDecision decision, Long generation, Instant now) {
-        HaStatus.write(decision.state(), status);
+    public static Condition recordDecision(ShopClusterStatus status, HaDecision decision, HaPolicy policy,
+            Long generation, Instant now) {
+        HaStatus.write(decision.state(), policy, status);
         Condition failedOver = switch (decision.trigger()) {
             case FAILOVER -> Conditions.next(status.getConditions(), FAILED_OVER, true, PRIMARY_UNREADY,
                     decision.message(), generation, now);

@@ -65,7 +65,7 @@ class FailoverIT {
                 () -> Conditions.find(harness.shop("lonely").getStatus().getConditions(), ConditionTypes.DEGRADED).orElseThrow(),
                 c -> ConditionTypes.NO_HEALTHY_STANDBY.equals(c.getReason()));
         assertThat(degraded.getStatus()).isEqualTo("True");
-        assertThat(degraded.getMessage()).contains("standby slot b has no ready pod");
+        assertThat(degraded.getMessage()).contains("standby slot b has 0 ready, not more");
         assertThat(Wiring.observe(harness, "lonely").settledOn(Slot.A)).isTrue();
 
         WorkloadSimulator.allReady(harness.client(), harness.namespace(), "lonely-b");

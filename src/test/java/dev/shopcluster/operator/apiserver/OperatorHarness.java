@@ -107,6 +107,13 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     }
 
     /** The ShopCluster as the API server has it now, or null. */
+    /** The operator's log as captured so far (its latest lines), one formatted record per entry. */
+    public List<String> logLines() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
     public ShopCluster shop(String name) {
         return client().resources(ShopCluster.class).inNamespace(namespace).withName(name).get();
     }

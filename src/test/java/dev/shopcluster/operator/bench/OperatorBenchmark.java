@@ -15,21 +15,12 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,16 +33,13 @@ class OperatorBenchmark {
     private static final Duration RESYNC = Duration.ofSeconds(5);
     /** Sized as in a pod with a 512 MiB limit: the JVM picks heap and GC from that, not from the host. */
     private static final String OPERATOR_MEMORY_LIMIT = "512m";
-    private static final Pattern COUNTER = Pattern.compile("^(\\w+)\\{([^}]*)} ([0-9.eE+-]+)$");
-    /** The kinds the operator writes; the API server's own bookkeeping (leases) is not ours. */
-    private static final Set<String> OPERATOR_RESOURCES =
-            Set.of("deployments", "services", "configmaps", "poddisruptionbudgets", "shopclusters", "events");
 
     private final KubernetesClient client = TestApiServer.client();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final OperatorProbe probe = new OperatorProbe(client);
 
     @Test
     void controlPlaneFigures() throws Exception {
+        OperatorProbe.widenServiceRange(client);
         String namespace = TestShops.newNamespace(client, "bench");
         Map<String, Long> firstSeen = new ConcurrentHashMap<>();
         List<SharedIndexInformer<? extends HasMetadata>> informers = List.of(
@@ -64,7 +52,7 @@ class OperatorBenchmark {
         long launched = System.nanoTime();
         PackagedOperator operator = PackagedOperator.start(TestApiServer.kubeconfig(), Path.of("target/bench-operator.log"),
                 OPERATOR_MEMORY_LIMIT, Map.of("QUARKUS_OPERATOR_SDK_CONTROLLERS_SHOPCLUSTER_MAX_RECONCILIATION_INTERVAL",
-                        RESYNC.toString()));
+                        RESYNC.toString(), "JAVA_TOOL_OPTIONS", OperatorProbe.chartJvmOptions()));
         int metricsPort = operator.httpPort();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> firstSeen.containsKey("Deployment/warmup-main"));
@@ -92,17 +80,17 @@ class OperatorBenchmark {
                             && Conditions.isTrue(s.getStatus().getConditions(), ConditionTypes.READY)));
 
             // Settled. Every reconcile from here on is a resync of an unchanged ShopCluster.
-            Map<String, Double> reconcilesBefore = reconcilesPerShop(metricsPort);
-            double writesBefore = operatorWrites();
+            Map<String, Double> reconcilesBefore = probe.reconcilesPerShop(metricsPort);
+            double writesBefore = probe.operatorWrites();
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                Map<String, Double> now = reconcilesPerShop(metricsPort);
+                Map<String, Double> now = probe.reconcilesPerShop(metricsPort);
                 return created.keySet().stream()
                         .allMatch(s -> now.getOrDefault(s, 0.0) >= reconcilesBefore.getOrDefault(s, 0.0) + 3);
             });
-            double noOpWrites = operatorWrites() - writesBefore;
-            double noOpReconciles = reconcilesPerShop(metricsPort).values().stream().mapToDouble(d -> d).sum()
+            double noOpWrites = probe.operatorWrites() - writesBefore;
+            double noOpReconciles = probe.reconcilesPerShop(metricsPort).values().stream().mapToDouble(d -> d).sum()
                     - reconcilesBefore.values().stream().mapToDouble(d -> d).sum();
-            long[] rss = rssKiB(operator.pid());
+            long[] rss = OperatorProbe.rssKiB(operator.pid());
 
             System.out.printf("""
 
@@ -149,58 +137,7 @@ class OperatorBenchmark {
         return informer;
     }
 
-    /** Write requests (any verb but reads and watches) the API server served on the operator's kinds. */
-    private double operatorWrites() {
-        String metrics = client.raw(client.getMasterUrl() + "metrics");
-        double writes = 0;
-        for (String line : metrics.split("\n")) {
-            Matcher m = COUNTER.matcher(line);
-            if (m.matches() && m.group(1).equals("apiserver_request_total")) {
-                String labels = m.group(2);
-                String verb = label(labels, "verb");
-                if (OPERATOR_RESOURCES.contains(label(labels, "resource"))
-                        && !Set.of("GET", "LIST", "WATCH").contains(verb)) {
-                    writes += Double.parseDouble(m.group(3));
-                }
-            }
-        }
-        return writes;
-    }
-
-    private Map<String, Double> reconcilesPerShop(int port) throws IOException, InterruptedException {
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Map<String, Double> perShop = new ConcurrentHashMap<>();
-        for (String line : body.split("\n")) {
-            Matcher m = COUNTER.matcher(line);
-            if (m.matches() && m.group(1).equals("operator_sdk_reconciliations_success_total")) {
-                perShop.merge(label(m.group(2), "name"), Double.parseDouble(m.group(3)), Double::sum);
-            }
-        }
-        return perShop;
-    }
-
-    private static String label(String labels, String name) {
-        Matcher m = Pattern.compile("(?:^|,)" + name + "=\"([^\"]*)\"").matcher(labels);
-        return m.find() ? m.group(1) : "";
-    }
-
     private static double percentile(List<Double> sorted, int p) {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
-
-    /** VmRSS and VmHWM (peak) of a process, in KiB. */
-    private static long[] rssKiB(long pid) throws IOException {
-        long rss = 0;
-        long peak = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                rss = Long.parseLong(line.replaceAll("\\D", ""));
-            } else if (line.startsWith("VmHWM:")) {
-                peak = Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        return new long[] {rss, peak};
-    }
-
 }

@@ -8,6 +8,7 @@ import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.ha.HaDecision.Trigger;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -93,6 +94,7 @@ class FailoverStateMachinePropertyTest {
         expectInSomeRuns(Trigger.SWITCHOVER.name(), run.triggers.contains(Trigger.SWITCHOVER), 10);
         expectInSomeRuns(Trigger.FAILBACK.name(), run.triggers.contains(Trigger.FAILBACK), 0.5);
         expectInSomeRuns("noHealthyStandby", run.sawNoHealthyStandby, 4);
+        expectInSomeRuns("failover after a backoff", run.sawBackedOffFailover, 1);
     }
 
     private static void expectInSomeRuns(String label, boolean happened, double minPercent) {
@@ -111,10 +113,11 @@ class FailoverStateMachinePropertyTest {
         private Instant primaryLowSince;
         /** Since when every decision (not in flight) saw the standby slot at minReadyPrimaries or more. */
         private Instant standbyHealthySince;
-        /** Whether a decision (not in flight) saw the current primary at minReadyPrimaries since it was wired. */
-        private boolean primaryServed;
+        /** When this run saw failovers decided. */
+        private final List<Instant> failovers = new ArrayList<>();
         private final Set<Trigger> triggers = EnumSet.noneOf(Trigger.class);
         private boolean sawNoHealthyStandby;
+        private boolean sawBackedOffFailover;
 
         Run(HaPolicy policy) {
             this.policy = policy;
@@ -133,7 +136,6 @@ class FailoverStateMachinePropertyTest {
             if (state.current() != before) {
                 primaryLowSince = null;
                 standbyHealthySince = null;
-                primaryServed = false;
             }
             // The reconciler removes a switchover request once its slot is the wired primary.
             if (switchover.equals(Optional.of(state.current()))) {
@@ -154,6 +156,7 @@ class FailoverStateMachinePropertyTest {
                 observe(before.current());
             }
             checkTarget(before, decision);
+            checkAvailabilityFirst(before, decision);
             checkReplicas(decision);
             checkBookkeeping(before, decision);
 
@@ -166,7 +169,6 @@ class FailoverStateMachinePropertyTest {
             boolean primaryLow = ready.of(primary) < policy.minReadyPrimaries();
             boolean standbyHealthy = ready.of(primary.other()) >= policy.minReadyPrimaries();
             primaryLowSince = primaryLow ? since(primaryLowSince) : null;
-            primaryServed |= !primaryLow;
             standbyHealthySince = standbyHealthy ? since(standbyHealthySince) : null;
         }
 
@@ -192,10 +194,12 @@ class FailoverStateMachinePropertyTest {
             assertThat(ready.of(promoted)).as("never promotes a slot without ready pods").isPositive();
             switch (decision.trigger()) {
                 case FAILOVER -> {
-                    assertThat(primaryServed).as("only a primary that served is failed over").isTrue();
+                    assertThat(ready.of(promoted)).as("the promoted slot has more ready pods than the primary")
+                            .isGreaterThan(ready.of(before.current()));
                     assertThat(before.primaryUnreadySince()).as("the grace was recorded").isNotNull();
-                    assertGraceElapsed(before.primaryUnreadySince(), "recorded unready");
-                    assertGraceElapsed(primaryLowSince, "observed unready");
+                    assertElapsed(before.primaryUnreadySince(), failoverWait(), "recorded unready");
+                    assertElapsed(primaryLowSince, failoverWait(), "observed unready");
+                    sawBackedOffFailover |= recentFailovers().size() > 0;
                 }
                 case SWITCHOVER -> {
                     assertThat(switchover).contains(promoted);
@@ -210,9 +214,43 @@ class FailoverStateMachinePropertyTest {
             }
         }
 
+        /**
+         * Availability first: a primary observed below minReadyPrimaries for the wait, whether or not it ever
+         * served, is failed over when the other slot has more ready pods (or a switchover moves traffic).
+         */
+        private void checkAvailabilityFirst(HaState before, HaDecision decision) {
+            if (before.promotionInFlight() || primaryLowSince == null
+                    || Duration.between(primaryLowSince, now).compareTo(failoverWait()) < 0) {
+                return;
+            }
+            Slot other = before.current().other();
+            if (ready.of(other) > ready.of(before.current())) {
+                assertThat(decision.trigger()).as("a primary unready for the wait with a better standby")
+                        .isIn(Trigger.FAILOVER, Trigger.SWITCHOVER);
+            } else {
+                assertThat(decision.noHealthyStandby()).as("past the wait without a better standby is reported")
+                        .isTrue();
+            }
+        }
+
+        /** The failovers this run saw in the last 10 minutes. */
+        private List<Instant> recentFailovers() {
+            return failovers.stream().filter(at -> now.isBefore(at.plus(Duration.ofMinutes(10)))).toList();
+        }
+
+        /** The grace doubled for each recent failover, at most 5 minutes (or the grace, if longer). */
+        private Duration failoverWait() {
+            long doubled = policy.grace().toSeconds() << Math.min(recentFailovers().size(), 20);
+            return Duration.ofSeconds(Math.max(policy.grace().toSeconds(), Math.min(doubled, 300)));
+        }
+
         private void assertGraceElapsed(Instant since, String what) {
+            assertElapsed(since, policy.grace(), what);
+        }
+
+        private void assertElapsed(Instant since, Duration wait, String what) {
             assertThat(since).as(what).isNotNull();
-            assertThat(Duration.between(since, now)).as("time since " + what).isGreaterThanOrEqualTo(policy.grace());
+            assertThat(Duration.between(since, now)).as("time since " + what).isGreaterThanOrEqualTo(wait);
         }
 
         private void checkReplicas(HaDecision decision) {
@@ -229,6 +267,7 @@ class FailoverStateMachinePropertyTest {
         private void checkBookkeeping(HaState before, HaDecision decision) {
             HaState after = decision.state();
             if (decision.trigger() == Trigger.FAILOVER) {
+                failovers.add(now);
                 assertThat(after.failovers()).isEqualTo(before.failovers() + 1);
                 assertThat(after.lastFailover()).isEqualTo(now);
                 assertThat(after.demoted()).isEqualTo(before.current());
@@ -238,12 +277,17 @@ class FailoverStateMachinePropertyTest {
             }
             if (decision.noHealthyStandby()) {
                 assertThat(decision.trigger()).isEqualTo(Trigger.NONE);
-                assertThat(ready.of(before.current().other())).isZero();
-                assertThat(primaryServed).isTrue();
-                assertGraceElapsed(primaryLowSince, "observed unready");
+                assertThat(ready.of(before.current().other())).isLessThanOrEqualTo(ready.of(before.current()));
+                assertElapsed(primaryLowSince, failoverWait(), "observed unready");
+            }
+            if (!before.promotionInFlight()) {
+                assertThat(after.recentFailovers()).as("the failovers of the last 10 minutes")
+                        .isEqualTo(recentFailovers());
+                assertThat(written(after).getFailoverWaitSeconds()).as("the wait shown in status")
+                        .isEqualTo((int) failoverWait().toSeconds());
             }
             if (decision.recheckAfter() != null) {
-                assertThat(decision.recheckAfter()).isPositive().isLessThanOrEqualTo(policy.grace());
+                assertThat(decision.recheckAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(10));
             }
             assertNotAfterNow(after.primaryUnreadySince());
             assertNotAfterNow(after.demotedReadySince());
@@ -259,9 +303,9 @@ class FailoverStateMachinePropertyTest {
             }
         }
 
-        private static ShopClusterStatus written(HaState state) {
+        private ShopClusterStatus written(HaState state) {
             ShopClusterStatus status = new ShopClusterStatus();
-            HaStatus.write(state, status);
+            HaStatus.write(state, policy, status);
             return status;
         }
     }
@@ -295,8 +339,10 @@ class FailoverStateMachinePropertyTest {
                 Tuple.of(2, Arbitraries.just(Duration.ofNanos(-1))),
                 Tuple.of(2, Arbitraries.just(Duration.ZERO)));
         Arbitrary<Step> advance = Combinators.combine(
+                // Up to 64 grace periods: long enough for backoffs and for failovers to leave the 10-minute window.
                 Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0)), Tuple.of(3, Arbitraries.just(1)),
-                        Tuple.of(1, Arbitraries.just(3))),
+                        Tuple.of(1, Arbitraries.just(3)), Tuple.of(1, Arbitraries.just(8)),
+                        Tuple.of(1, Arbitraries.just(64))),
                 delay,
                 Arbitraries.of(true, true, false))
                 // The clock never goes back: a grace period less one nanosecond, but not zero less one.

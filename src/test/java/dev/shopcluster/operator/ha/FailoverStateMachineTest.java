@@ -11,6 +11,7 @@ import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.ha.HaDecision.Trigger;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -90,18 +91,19 @@ class FailoverStateMachineTest {
         void stillBelowAtTheEndOfTheGraceWithAReadyStandbyPromotesTheOtherSlot() {
             Instant end = T0.plus(GRACE);
 
-            HaDecision decision = decide(unreadySince(A, T0), ready(1, STANDBY_REPLICAS), end);
+            HaDecision decision = decide(unreadySince(A, T0), ready(0, STANDBY_REPLICAS), end);
 
             assertThat(decision.trigger()).isEqualTo(Trigger.FAILOVER);
             assertThat(decision.primary()).isEqualTo(B);
             assertThat(decision.state()).isEqualTo(HaState.serving(A).withTarget(B).withDemoted(A)
-                    .withFailovers(1, end).withPrimaryServed(false));
+                    .withFailovers(1, end).withRecentFailovers(List.of(end)));
             assertThat(decision.state().promotionInFlight()).isTrue();
             assertThat(decision.replicas(B)).as("the new primary is scaled to replicas").isEqualTo(REPLICAS);
             assertThat(decision.replicas(A)).as("the demoted slot keeps its pods").isEqualTo(REPLICAS);
             assertThat(decision.recheckAfter()).isNull();
             assertThat(decision.noHealthyStandby()).isFalse();
-            assertThat(decision.message()).isEqualTo("promoted slot b: slot a had 1/3 ready for 5s");
+            assertThat(decision.message())
+                    .isEqualTo("promoted slot b: slot a had 0/3 ready for 5s; the next failover waits 10s (1 in the last 10 min)");
         }
 
         @Test
@@ -194,7 +196,7 @@ class FailoverStateMachineTest {
             HaDecision decision = decide(unreadySince(A, T0), ready(0, 1), T0.plusSeconds(3600));
 
             assertThat(decision.trigger()).isEqualTo(Trigger.FAILOVER);
-            assertThat(decision.message()).isEqualTo("promoted slot b: slot a had 0/3 ready for 3600s");
+            assertThat(decision.message()).startsWith("promoted slot b: slot a had 0/3 ready for 3600s;");
         }
     }
 
@@ -210,7 +212,7 @@ class FailoverStateMachineTest {
             assertThat(decision.state().primaryUnreadySince()).as("the grace stays spent").isEqualTo(T0);
             assertThat(decision.state().failovers()).isZero();
             assertThat(decision.message()).isEqualTo("not promoting: slot a had 1/3 ready for 10s and standby slot b "
-                    + "has no ready pod");
+                    + "has 0 ready, not more");
         }
 
         @Test
@@ -231,61 +233,161 @@ class FailoverStateMachineTest {
             assertThat(decision.trigger()).isEqualTo(Trigger.FAILOVER);
             assertThat(decision.noHealthyStandby()).isFalse();
             assertThat(shop.state.current()).isEqualTo(B);
-            assertThat(decision.message()).isEqualTo("promoted slot b: slot a had 0/3 ready for 31s");
+            assertThat(decision.message()).startsWith("promoted slot b: slot a had 0/3 ready for 31s;");
         }
     }
 
     @Nested
-    class PrimaryServed {
+    class NeverServed {
 
         @Test
-        void aNewShopWhosePrimaryNeverServedIsNotFailedOver() {
+        void aNewShopWhosePrimaryNeverBecomesReadyIsFailedOverToAStandbyWithMorePods() {
             Shop shop = new Shop(MANUAL, HaState.initial());
+            shop.observe(0, 0, T0);
+            assertThat(shop.observe(0, 1, T0.plus(GRACE).minus(TICK)).trigger()).isEqualTo(Trigger.NONE);
 
-            shop.observe(0, REPLICAS, T0);
-            HaDecision decision = shop.observe(MIN_READY - 1, REPLICAS, T0.plusSeconds(3600));
+            HaDecision decision = shop.observe(0, 1, T0.plus(GRACE));
+
+            assertThat(decision.trigger()).isEqualTo(Trigger.FAILOVER);
+            assertThat(shop.state.current()).isEqualTo(B);
+            assertThat(shop.state.demoted()).isEqualTo(A);
+        }
+
+        @Test
+        void aStandbyWithNoMoreReadyPodsThanThePrimaryIsNotPromoted() {
+            Shop shop = new Shop(MANUAL, HaState.initial());
+            shop.observe(1, 1, T0);
+
+            HaDecision decision = shop.observe(1, 1, T0.plusSeconds(3600));
 
             assertUnchangedPrimary(decision, A);
-            assertThat(decision.state().primaryUnreadySince()).isNull();
-            assertThat(decision.state().primaryServed()).isFalse();
-            assertThat(decision.recheckAfter()).isNull();
+            assertThat(decision.noHealthyStandby()).isTrue();
+            assertThat(decision.message()).isEqualTo("not promoting: slot a had 1/3 ready for 3600s and standby slot b "
+                    + "has 1 ready, not more");
         }
 
         @Test
-        void reachingMinReadyPrimariesOnceMarksThePrimaryAsServed() {
-            HaDecision decision = decide(HaState.initial(), ready(MIN_READY, 0), T0);
-
-            assertThat(decision.state().primaryServed()).isTrue();
-        }
-
-        @Test
-        void aPrimaryThatHasServedIsFailedOverOnceItDrops() {
-            Shop shop = new Shop(MANUAL, HaState.initial());
-            shop.observe(MIN_READY, 1, T0);
-            shop.observe(0, 1, T0.plusSeconds(1));
-
-            assertThat(shop.observe(0, 1, T0.plusSeconds(1).plus(GRACE)).trigger()).isEqualTo(Trigger.FAILOVER);
-        }
-
-        @Test
-        void aPromotedSlotThatNeverReachesMinReadyPrimariesIsNotFailedOverAgain() {
+        void aPromotedSlotThatNeverReachesMinReadyPrimariesIsFailedOverBackOnceTheOtherHasMoreAfterABackoff() {
             Shop shop = new Shop(MANUAL, unreadySince(A, T0));
-            shop.observe(0, MIN_READY - 1, T0.plus(GRACE));
+            Instant firstFailover = T0.plus(GRACE);
+            shop.observe(0, MIN_READY - 1, firstFailover);
             assertThat(shop.state.current()).isEqualTo(B);
+            // Slot b serves with a single ready pod; its other pods never start.
+            Instant bUnready = firstFailover.plusSeconds(1);
+            assertThat(shop.observe(0, MIN_READY - 1, bUnready).noHealthyStandby()).isFalse();
+            Duration doubled = GRACE.multipliedBy(2);
 
-            HaDecision decision = shop.observe(0, MIN_READY - 1, T0.plusSeconds(3600));
+            HaDecision early = shop.observe(MIN_READY, MIN_READY - 1, bUnready.plus(doubled).minus(TICK));
+            HaDecision due = shop.observe(MIN_READY, MIN_READY - 1, bUnready.plus(doubled));
 
-            assertUnchangedPrimary(decision, B, REPLICAS);
-            assertThat(decision.state().primaryServed()).isFalse();
-            assertThat(decision.state().primaryUnreadySince()).isNull();
+            assertThat(early.trigger()).as("the grace alone has passed, not the doubled wait").isEqualTo(Trigger.NONE);
+            assertThat(early.recheckAfter()).isEqualTo(TICK);
+            assertThat(due.trigger()).isEqualTo(Trigger.FAILOVER);
+            assertThat(due.state().recentFailovers()).containsExactly(firstFailover, bUnready.plus(doubled));
+            assertThat(due.message()).isEqualTo("promoted slot a: slot b had 1/3 ready for 10s; the next failover "
+                    + "waits 20s (2 in the last 10 min)");
+            assertThat(shop.state.current()).isEqualTo(A);
+        }
+    }
+
+    @Nested
+    class Backoff {
+
+        @Test
+        void twoUnhealthySlotsPingPongWithADoublingWait() {
+            // Each new primary keeps one ready pod, the slot it replaced recovers two: every failover is due.
+            Shop shop = new Shop(MANUAL, HaState.serving(A));
+            List<Instant> failovers = new java.util.ArrayList<>();
+            for (Instant now = T0; now.isBefore(T0.plusSeconds(600)); now = now.plusSeconds(1)) {
+                Slot primary = shop.state.current();
+                int readyA = primary == A ? 1 : MIN_READY;
+                int readyB = primary == B ? 1 : MIN_READY;
+                if (shop.observe(readyA, readyB, now).trigger() == Trigger.FAILOVER) {
+                    failovers.add(now);
+                }
+            }
+
+            List<Long> gaps = new java.util.ArrayList<>();
+            for (int i = 1; i < failovers.size(); i++) {
+                gaps.add(Duration.between(failovers.get(i - 1), failovers.get(i)).toSeconds());
+            }
+            assertThat(failovers.get(0)).isEqualTo(T0.plus(GRACE));
+            // The new primary's wait starts at the next observation, a second after the failover.
+            assertThat(gaps).as("seconds between failovers").startsWith(1 + 10L, 1 + 20L, 1 + 40L, 1 + 80L, 1 + 160L);
+            assertThat(failovers).as("failovers in the first 10 minutes").hasSizeLessThanOrEqualTo(6);
+        }
+
+        @Test
+        void theWaitIsCappedAtFiveMinutes() {
+            List<Instant> eight = java.util.stream.IntStream.range(0, 8).mapToObj(i -> T0.minusSeconds(i + 1))
+                    .sorted().toList();
+            HaState state = unreadySince(A, T0).withFailovers(8, T0.minusSeconds(1)).withRecentFailovers(eight);
+
+            assertThat(decide(state, ready(0, REPLICAS), T0.plus(Duration.ofMinutes(5)).minus(TICK)).trigger())
+                    .isEqualTo(Trigger.NONE);
+            assertThat(decide(state, ready(0, REPLICAS), T0.plus(Duration.ofMinutes(5))).trigger())
+                    .isEqualTo(Trigger.FAILOVER);
+        }
+
+        @Test
+        void aFailoverTenMinutesAgoNoLongerCounts() {
+            Instant tenMinutesAgo = T0.minus(HaPolicy.BACKOFF_WINDOW);
+            HaState justInside = unreadySince(A, T0.minus(GRACE)).withFailovers(1, tenMinutesAgo.plus(TICK))
+                    .withRecentFailovers(List.of(tenMinutesAgo.plus(TICK)));
+            HaState justOutside = unreadySince(A, T0.minus(GRACE)).withFailovers(1, tenMinutesAgo)
+                    .withRecentFailovers(List.of(tenMinutesAgo));
+
+            HaDecision inside = decide(justInside, ready(0, REPLICAS), T0);
+            HaDecision outside = decide(justOutside, ready(0, REPLICAS), T0);
+
+            assertThat(inside.trigger()).isEqualTo(Trigger.NONE);
+            assertThat(inside.recheckAfter()).as("when it leaves the window").isEqualTo(TICK);
+            assertThat(outside.trigger()).isEqualTo(Trigger.FAILOVER);
+            assertThat(outside.state().recentFailovers()).containsExactly(T0);
+        }
+
+        @Test
+        void theWaitShortensWhenAFailoverLeavesTheWindow() {
+            Instant failover = T0.minus(HaPolicy.BACKOFF_WINDOW).plusSeconds(1);
+            HaState state = unreadySince(A, T0.minusSeconds(8)).withFailovers(1, failover)
+                    .withRecentFailovers(List.of(failover));
+
+            HaDecision waiting = decide(state, ready(0, REPLICAS), T0);
+            HaDecision due = decide(waiting.state(), ready(0, REPLICAS), T0.plus(waiting.recheckAfter()));
+
+            assertThat(waiting.trigger()).as("8 s of a 10 s wait").isEqualTo(Trigger.NONE);
+            assertThat(waiting.recheckAfter()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(due.trigger()).as("9 s of a 5 s wait").isEqualTo(Trigger.FAILOVER);
+        }
+
+        @Test
+        void aHealthyShopForgetsFailoversOnceTheyLeaveTheWindow() {
+            Instant failover = T0.minus(Duration.ofMinutes(9));
+            HaState state = HaState.serving(A).withFailovers(1, failover).withRecentFailovers(List.of(failover));
+
+            HaDecision recent = decide(state, ready(REPLICAS, 1), T0);
+            HaDecision later = decide(recent.state(), ready(REPLICAS, 1), T0.plus(recent.recheckAfter()));
+
+            assertThat(recent.state().recentFailovers()).containsExactly(failover);
+            assertThat(recent.recheckAfter()).isEqualTo(Duration.ofMinutes(1));
+            assertThat(later.state().recentFailovers()).isEmpty();
+            assertThat(later.recheckAfter()).isNull();
+            assertThat(later.state().lastFailover()).isEqualTo(failover);
+        }
+
+        @Test
+        void switchoversAndFailbacksDoNotCount() {
+            HaDecision switched = switchover(HaState.serving(A), B, ready(REPLICAS, REPLICAS), T0);
+
+            assertThat(switched.trigger()).isEqualTo(Trigger.SWITCHOVER);
+            assertThat(switched.state().recentFailovers()).isEmpty();
         }
     }
 
     @Nested
     class PromotionInFlight {
 
-        private final HaState inFlight = HaState.serving(A).withTarget(B).withDemoted(A).withFailovers(1, T0)
-                .withPrimaryServed(false);
+        private final HaState inFlight = HaState.serving(A).withTarget(B).withDemoted(A).withFailovers(1, T0);
 
         @Test
         void decidesNothingNewAndKeepsTheTarget() {
@@ -314,8 +416,7 @@ class FailoverStateMachineTest {
         void wiringSetsTheCurrentPrimaryToTheTargetAndKeepsTheRest() {
             HaState wired = FailoverStateMachine.wired(inFlight);
 
-            assertThat(wired).isEqualTo(HaState.serving(B).withDemoted(A).withFailovers(1, T0)
-                    .withPrimaryServed(false));
+            assertThat(wired).isEqualTo(HaState.serving(B).withDemoted(A).withFailovers(1, T0));
             assertThat(wired.promotionInFlight()).isFalse();
         }
 
@@ -348,8 +449,7 @@ class FailoverStateMachineTest {
 
             assertThat(decision.trigger()).isEqualTo(Trigger.SWITCHOVER);
             assertThat(decision.state()).as("not a failover: counters unchanged, nothing demoted")
-                    .isEqualTo(HaState.serving(A).withTarget(B).withFailovers(2, T0.minusSeconds(60))
-                            .withPrimaryServed(false));
+                    .isEqualTo(HaState.serving(A).withTarget(B).withFailovers(2, T0.minusSeconds(60)));
             assertThat(decision.replicas(B)).isEqualTo(REPLICAS);
             assertThat(decision.replicas(A)).isEqualTo(STANDBY_REPLICAS);
             assertThat(decision.message()).isEqualTo("switched over to slot b: 3/3 ready");
@@ -410,8 +510,7 @@ class FailoverStateMachineTest {
             HaDecision decision = switchover(failedOver, A, ready(REPLICAS, REPLICAS), T0.plusSeconds(1));
 
             assertThat(decision.trigger()).isEqualTo(Trigger.SWITCHOVER);
-            assertThat(decision.state()).isEqualTo(HaState.serving(B).withTarget(A).withFailovers(1, T0)
-                    .withPrimaryServed(false));
+            assertThat(decision.state()).isEqualTo(HaState.serving(B).withTarget(A).withFailovers(1, T0));
         }
     }
 
@@ -478,7 +577,7 @@ class FailoverStateMachineTest {
 
             assertThat(decision.trigger()).isEqualTo(Trigger.FAILBACK);
             assertThat(decision.state()).as("not counted as a failover")
-                    .isEqualTo(HaState.serving(B).withTarget(A).withFailovers(1, T0).withPrimaryServed(false));
+                    .isEqualTo(HaState.serving(B).withTarget(A).withFailovers(1, T0));
             assertThat(decision.replicas(A)).isEqualTo(REPLICAS);
             assertThat(decision.replicas(B)).isEqualTo(STANDBY_REPLICAS);
             assertThat(decision.message()).isEqualTo("failed back to slot a: ready 2/3 for 5s");
@@ -562,7 +661,7 @@ class FailoverStateMachineTest {
         return new HaPolicy(REPLICAS, STANDBY_REPLICAS, MIN_READY, GRACE, failback);
     }
 
-    /** A wired primary that has served and was first seen below minReadyPrimaries at {@code since}. */
+    /** A wired primary first seen below minReadyPrimaries at {@code since}. */
     private static HaState unreadySince(Slot primary, Instant since) {
         return HaState.serving(primary).withPrimaryUnreadySince(since);
     }
@@ -585,7 +684,7 @@ class FailoverStateMachineTest {
 
     private static ShopClusterStatus status(HaState state) {
         ShopClusterStatus status = new ShopClusterStatus();
-        HaStatus.write(state, status);
+        HaStatus.write(state, MANUAL, status);
         return status;
     }
 

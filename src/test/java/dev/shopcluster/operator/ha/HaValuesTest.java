@@ -60,8 +60,27 @@ class HaValuesTest {
     }
 
     @Test
-    void aServingStateDescribesAPrimaryThatHasServed() {
-        assertThat(HaState.serving(Slot.A).primaryServed()).isTrue();
+    void aServingStateHasNoRecentFailovers() {
+        assertThat(HaState.serving(Slot.A).recentFailovers()).isEmpty();
+    }
+
+    @Test
+    void eachRecentFailoverDoublesTheWaitUpToFiveMinutes() {
+        HaPolicy policy = new HaPolicy(3, 1, 1, Duration.ofSeconds(7), FailbackPolicy.Manual);
+
+        assertThat(policy.failoverWait(0)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(policy.failoverWait(1)).isEqualTo(Duration.ofSeconds(14));
+        assertThat(policy.failoverWait(5)).isEqualTo(Duration.ofSeconds(224));
+        assertThat(policy.failoverWait(6)).as("7 s x 64 is past the cap").isEqualTo(Duration.ofMinutes(5));
+        assertThat(policy.failoverWait(1_000)).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void aGraceLongerThanTheCapIsNeitherDoubledNorShortened() {
+        HaPolicy policy = new HaPolicy(3, 1, 1, Duration.ofMinutes(20), FailbackPolicy.Manual);
+
+        assertThat(policy.failoverWait(0)).isEqualTo(Duration.ofMinutes(20));
+        assertThat(policy.failoverWait(3)).isEqualTo(Duration.ofMinutes(20));
     }
 
     @Test

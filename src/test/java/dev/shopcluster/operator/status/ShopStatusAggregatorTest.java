@@ -4,10 +4,12 @@ import static dev.shopcluster.operator.ShopFixtures.activeStandby;
 import static dev.shopcluster.operator.ShopFixtures.shop;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shopcluster.operator.api.FailbackPolicy;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.ha.HaDecision;
+import dev.shopcluster.operator.ha.HaPolicy;
 import dev.shopcluster.operator.ha.HaState;
 import dev.shopcluster.operator.ha.PromotionOutcome;
 import dev.shopcluster.operator.resources.DesiredChildren;
@@ -93,7 +95,7 @@ class ShopStatusAggregatorTest {
         HaDecision decision = new HaDecision(state, 3, 3, null, HaDecision.Trigger.NONE, "slot b is primary", false);
         ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, new Observation(
                 DesiredChildren.of(shop, new SlotPlan(Slot.B, 3, 3), "cluster.local"),
-                Map.of("pay-a", ready(3, 0), "pay-b", ready(3, 3), "pay-balancer", ready(2, 2)), List.of(),
+                Map.of("pay-a", ready(3, 0), "pay-b", ready(3, 3), "pay-balancer", ready(2, 2)), List.of(), List.of(),
                 Optional.of(new PromotionOutcome(decision, state))), T1);
         assertThat(status.getReadyReplicas()).isEqualTo(3);
         assertThat(status.getStandbyReadyReplicas()).isZero();
@@ -112,20 +114,35 @@ class ShopStatusAggregatorTest {
         ShopCluster shop = activeStandby("pay");
         HaState state = HaState.serving(Slot.A).withPrimaryUnreadySince(T0);
         HaDecision decision = new HaDecision(state, 3, 1, null, HaDecision.Trigger.NONE,
-                "not promoting: slot a had 0/3 ready for 5s and standby slot b has no ready pod", true);
+                "not promoting: slot a had 0/3 ready for 5s and standby slot b has 0 ready, not more", true);
         ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, new Observation(
                 DesiredChildren.of(shop, new SlotPlan(Slot.A, 3, 1), "cluster.local"),
-                Map.of("pay-a", ready(3, 0), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)), List.of(),
+                Map.of("pay-a", ready(3, 0), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)), List.of(), List.of(),
                 Optional.of(new PromotionOutcome(decision, state))), T1);
         assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.NO_HEALTHY_STANDBY);
-        assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).contains("standby slot b has no ready pod");
+        assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).contains("standby slot b has 0 ready, not more");
         assertThat(status.getPrimaryUnreadySince()).isEqualTo(T0.toString());
+    }
+
+    @Test
+    void aChildTheApiServerRejectedIsNotReadyAndDegradedNamingItAndQuotingTheServer() {
+        ShopCluster shop = shop("web");
+        String rejected = "Service/web: Internal error occurred: failed to allocate a serviceIP: range is full";
+
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, new Observation(
+                DesiredChildren.of(shop, null, "cluster.local"),
+                Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), List.of("ConfigMap/web-balancer"),
+                List.of(rejected), Optional.empty()), T0);
+
+        assertCondition(status, ConditionTypes.READY, "False", ConditionTypes.CHILD_REJECTED);
+        assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.CHILD_REJECTED);
+        assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).isEqualTo("the API server rejected " + rejected);
     }
 
     @Test
     void aRecordedDecisionSaysWhyTheTargetChanged() {
         HaState promoted = HaState.serving(Slot.A).withTarget(Slot.B).withDemoted(Slot.A).withFailovers(1, T1)
-                .withPrimaryServed(false);
+                .withRecentFailovers(List.of(T1));
         String message = "promoted slot b: slot a had 0/3 ready for 5s";
 
         assertRecordedDecision(HaDecision.Trigger.FAILOVER, promoted, message, "True", ConditionTypes.PRIMARY_UNREADY);
@@ -150,7 +167,8 @@ class ShopStatusAggregatorTest {
             String failedOver, String reason) {
         ShopClusterStatus status = new ShopClusterStatus();
         Condition recorded = ShopStatusAggregator.recordDecision(status,
-                new HaDecision(state, 3, 3, null, trigger, message, false), 4L, T1);
+                new HaDecision(state, 3, 3, null, trigger, message, false),
+                new HaPolicy(3, 1, 1, java.time.Duration.ofSeconds(5), FailbackPolicy.Manual), 4L, T1);
 
         assertThat(recorded).isEqualTo(find(status, ConditionTypes.FAILED_OVER));
         assertCondition(status, ConditionTypes.FAILED_OVER, failedOver, reason);
