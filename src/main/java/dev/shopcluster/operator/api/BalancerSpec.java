@@ -61,6 +61,15 @@ public class BalancerSpec {
             + "all of them.")
     private ExternalTrafficPolicy externalTrafficPolicy;
 
+    @Default("{}")
+    @JsonPropertyDescription("How long the balancer waits for a pod before it retries the request on another one.")
+    private BalancerTimeouts timeouts = new BalancerTimeouts();
+
+    @Default("{}")
+    @JsonPropertyDescription("Passive outlier detection: failures on live traffic take a pod out of service before "
+            + "the health checks notice.")
+    private OutlierDetectionSpec outlierDetection = new OutlierDetectionSpec();
+
     public int getReplicas() {
         return replicas;
     }
@@ -123,5 +132,21 @@ public class BalancerSpec {
 
     public void setExternalTrafficPolicy(ExternalTrafficPolicy externalTrafficPolicy) {
         this.externalTrafficPolicy = externalTrafficPolicy;
+    }
+
+    public BalancerTimeouts getTimeouts() {
+        return timeouts;
+    }
+
+    public void setTimeouts(BalancerTimeouts timeouts) {
+        this.timeouts = timeouts;
+    }
+
+    public OutlierDetectionSpec getOutlierDetection() {
+        return outlierDetection;
+    }
+
+    public void setOutlierDetection(OutlierDetectionSpec outlierDetection) {
+        this.outlierDetection = outlierDetection;
     }
 }

@@ -1,6 +1,7 @@
 package dev.shopcluster.operator.haproxy;
 
 import dev.shopcluster.operator.api.StrategySpec;
+import dev.shopcluster.operator.api.StrategyType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,6 +48,16 @@ final class BalanceAlgorithm {
             default -> throw new InvalidBalancerInputException("unknown strategy " + strategy.getType());
         }
         return lines;
+    }
+
+    /**
+     * Whether the strategy hashes onto HAProxy's consistent ring. Those servers hash by their address
+     * ({@code hash-key addr-port}), not by their slot: which pod fills which {@code server-template} slot
+     * depends on the order each balancer replica saw the pods in, their addresses do not, so every replica
+     * sends a key to the same pod.
+     */
+    static boolean hashesOnRing(StrategySpec strategy) {
+        return strategy.getType() == StrategyType.IPHash || strategy.getType() == StrategyType.ConsistentHash;
     }
 
     private static String key(StrategySpec strategy) {

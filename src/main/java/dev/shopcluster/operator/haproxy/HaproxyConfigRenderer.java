@@ -5,7 +5,10 @@ import static dev.shopcluster.operator.haproxy.BalancerPodLayout.HEALTH_PATH;
 import static dev.shopcluster.operator.haproxy.BalancerPodLayout.METRICS_PATH;
 import static dev.shopcluster.operator.haproxy.BalancerPodLayout.SERVER_STATE_FILE;
 
+import dev.shopcluster.operator.api.BalancerTimeouts;
 import dev.shopcluster.operator.api.HealthCheckSpec;
+import dev.shopcluster.operator.api.OutlierDetectionSpec;
+import dev.shopcluster.operator.api.OutlierObserve;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterSpec;
 import dev.shopcluster.operator.api.StrategySpec;
@@ -31,6 +34,8 @@ public final class HaproxyConfigRenderer {
 
     /** The backend every request goes to. */
     public static final String BACKEND = "shop";
+    /** Interval of the checks after a failed one, until the pod is up again or out. */
+    static final int FAST_CHECK_MILLIS = 100;
     /** HAProxy's highest server weight; see {@link #serverWeight}. */
     static final int MAX_WEIGHT = 256;
 
@@ -63,8 +68,15 @@ public final class HaproxyConfigRenderer {
         range(health.getIntervalMillis(), 100, 60000, "spec.healthCheck.intervalMillis");
         range(health.getFall(), 1, 10, "spec.healthCheck.fall");
         range(health.getRise(), 1, 10, "spec.healthCheck.rise");
+        range(health.getTimeoutMillis(), 10, 60000, "spec.healthCheck.timeoutMillis");
         int slowStart = spec.getBalancer().getSlowStartSeconds();
         range(slowStart, 0, 300, "spec.balancer.slowStartSeconds");
+        BalancerTimeouts timeouts = spec.getBalancer().getTimeouts();
+        range(timeouts.getConnectMillis(), 10, 10000, "spec.balancer.timeouts.connectMillis");
+        range(timeouts.getRequestMillis(), 100, 3600000, "spec.balancer.timeouts.requestMillis");
+        range(timeouts.getPerTryMillis(), 50, timeouts.getRequestMillis(), "spec.balancer.timeouts.perTryMillis");
+        OutlierDetectionSpec outliers = spec.getBalancer().getOutlierDetection();
+        range(outliers.getConsecutiveErrors(), 1, 100, "spec.balancer.outlierDetection.consecutiveErrors");
         check(DNS_NAME, env.clusterDomain(), "cluster domain");
         check(ADDRESS, env.bindAddress(), "bind address");
         check(RUNTIME_DIR, env.runtimeDir(), "runtime directory");
@@ -94,15 +106,18 @@ public final class HaproxyConfigRenderer {
                     option redispatch 1
                     retries %4$d
                     retry-on conn-failure empty-response junk-response response-timeout
-                    timeout connect 2s
+                    # Also the pause before retrying after a refused connection: min(timeout connect, 1 s).
+                    timeout connect %5$dms
                     timeout client 30s
-                    timeout server 30s
+                    # Requests that may change state; GET, HEAD and OPTIONS get the per-try timeout (backend).
+                    timeout server %6$dms
                     timeout http-request 10s
                     timeout http-keep-alive 10s
                     timeout queue 5s
-                    timeout check 2s
+                    timeout check %7$dms
 
-                """.formatted(env.runtimeDir(), ADMIN_SOCKET, SERVER_STATE_FILE, retries(groups)));
+                """.formatted(env.runtimeDir(), ADMIN_SOCKET, SERVER_STATE_FILE, retries(groups, timeouts),
+                timeouts.getConnectMillis(), timeouts.getRequestMillis(), health.getTimeoutMillis()));
         cfg.append("resolvers kubernetes\n");
         if (env.nameservers().isEmpty()) {
             cfg.append("    parse-resolv-conf\n");
@@ -142,16 +157,22 @@ public final class HaproxyConfigRenderer {
             // Every standby server takes traffic when the primaries are down, not only the first one.
             cfg.append("    option allbackups\n");
         }
+        // Each attempt of a retryable request waits this long; a hung pod costs one attempt, not the request.
+        cfg.append("    http-request set-timeout server ").append(timeouts.getPerTryMillis())
+                .append("ms if METH_GET || METH_HEAD || METH_OPTIONS\n");
         cfg.append("    option httpchk\n");
         cfg.append("    http-check send meth GET uri ").append(health.getPath()).append(" ver HTTP/1.1 hdr Host shop\n");
         cfg.append("    http-check expect rstatus ^[23]\n");
-        // observe: a server that refuses live connections is taken out at once, not only by the next checks.
-        cfg.append("    default-server check inter ").append(health.getIntervalMillis()).append("ms fall ")
-                .append(health.getFall()).append(" rise ").append(health.getRise())
-                .append(slowStart > 0 ? " slowstart " + slowStart + "s" : "")
-                .append(" observe layer4 error-limit 1 on-error mark-down")
+        // fastinter: after a failed check, check again soon, so a hung pod is out within about a second.
+        // observe: failures on live traffic take a pod out at once, not only by the next checks.
+        cfg.append("    default-server check inter ").append(health.getIntervalMillis()).append("ms fastinter ")
+                .append(fastInterval(health)).append("ms fall ").append(health.getFall()).append(" rise ")
+                .append(health.getRise()).append(slowStart > 0 ? " slowstart " + slowStart + "s" : "")
+                .append(" observe ").append(outliers.getObserve() == OutlierObserve.Responses ? "layer7" : "layer4")
+                .append(" error-limit ").append(outliers.getConsecutiveErrors()).append(" on-error mark-down")
                 .append(" resolvers kubernetes resolve-prefer ipv4 init-addr last,none\n");
         int maxWeight = groups.stream().mapToInt(ShopGroup::weight).max().orElse(1);
+        String ringKey = BalanceAlgorithm.hashesOnRing(spec.getStrategy()) ? " hash-key addr-port" : "";
         for (ShopGroup group : groups) {
             String groupName = check(DNS_LABEL, group.name(), "pool name");
             String host = check(DNS_LABEL, group.objectName(), "object name") + "." + namespace + ".svc."
@@ -159,7 +180,7 @@ public final class HaproxyConfigRenderer {
             range(group.weight(), 1, MAX_WEIGHT, "pool weight");
             cfg.append("    server-template ").append(groupName).append('-').append(' ')
                     .append(serverSlots(group.replicas())).append(' ').append(host).append(':').append(spec.getPort())
-                    .append(" weight ").append(serverWeight(group.weight(), maxWeight))
+                    .append(" weight ").append(serverWeight(group.weight(), maxWeight)).append(ringKey)
                     .append(group.isBackup() ? " backup" : "").append('\n');
         }
         // The hash of the text with the placeholder, so anyone can recompute it from the config alone.
@@ -201,13 +222,20 @@ public final class HaproxyConfigRenderer {
         return Math.max(replicas * 2, replicas + 4);
     }
 
+    static int fastInterval(HealthCheckSpec health) {
+        return Math.min(health.getIntervalMillis(), FAST_CHECK_MILLIS);
+    }
+
     /**
-     * One retry per serving pod (at least 3, at most 10): with a redispatch on every retry, a request
-     * can pass every dead primary before the standby takes over.
+     * As many attempts as fit into the request timeout at the per-try timeout, and at least one retry per
+     * serving pod (at least 3; HAProxy's retries are at most 10 here): with a redispatch on every retry, a
+     * request can pass every dead or hung primary until the health checks take them out and the standby
+     * answers.
      */
-    static int retries(List<ShopGroup> groups) {
+    static int retries(List<ShopGroup> groups, BalancerTimeouts timeouts) {
         int serving = groups.stream().filter(group -> !group.isBackup()).mapToInt(ShopGroup::replicas).sum();
-        return Math.min(10, Math.max(3, serving));
+        int fitting = timeouts.getRequestMillis() / timeouts.getPerTryMillis() - 1;
+        return Math.min(10, Math.max(3, Math.max(serving, fitting)));
     }
 
     static String check(Pattern pattern, String value, String what) {

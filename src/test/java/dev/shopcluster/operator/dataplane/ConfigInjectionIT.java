@@ -114,8 +114,9 @@ class ConfigInjectionIT {
      * replaced by the value on the same lines, each line keeping its directive and number of tokens.
      */
     static String structureProblem(String actual, String expected, Case c) {
-        List<String> actualLines = actual.lines().toList();
-        List<String> expectedLines = expected.lines().toList();
+        // The embedded hash of the whole text differs whenever the value does: compare the rest.
+        List<String> actualLines = actual.replace(HaproxyConfigRenderer.hashOf(actual), "HASH").lines().toList();
+        List<String> expectedLines = expected.replace(HaproxyConfigRenderer.hashOf(expected), "HASH").lines().toList();
         if (actualLines.size() != expectedLines.size()) {
             return "%d lines instead of %d".formatted(actualLines.size(), expectedLines.size());
         }
