@@ -11,7 +11,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.externalTrafficPolicy) || self.serviceType != 'ClusterIP'",
+@ValidationRule(
+        value = "!has(self.externalTrafficPolicy) || self.serviceType != 'ClusterIP'",
         message = "externalTrafficPolicy applies only to serviceType NodePort or LoadBalancer",
         fieldPath = ".externalTrafficPolicy")
 public class BalancerSpec {
@@ -43,8 +44,9 @@ public class BalancerSpec {
     @Min(0)
     @Max(300)
     @Default("10")
-    @JsonPropertyDescription("Seconds over which a pod that comes back into service ramps up from a small share to "
-            + "its full share of traffic, so a cold or just-restarted shop is not flooded at once. 0: full share at once.")
+    @JsonPropertyDescription(
+            "Seconds over which a pod that comes back into service ramps up from a small share to "
+                    + "its full share of traffic, so a cold or just-restarted shop is not flooded at once. 0: full share at once.")
     private int slowStartSeconds = 10;
 
     @JsonPropertyDescription("Resources, placement, pull secrets, labels and annotations of the balancer pods. "

@@ -7,16 +7,19 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** How long the balancer waits for a pod before it tries another one (Envoy: connect, per-try and route timeouts). */
-@ValidationRule(value = "self.perTryMillis <= self.requestMillis",
-        message = "perTryMillis must not exceed requestMillis", fieldPath = ".perTryMillis")
+@ValidationRule(
+        value = "self.perTryMillis <= self.requestMillis",
+        message = "perTryMillis must not exceed requestMillis",
+        fieldPath = ".perTryMillis")
 public class BalancerTimeouts {
 
     @Min(10)
     @Max(10000)
     @Default("100")
-    @JsonPropertyDescription("Milliseconds to open a connection to a pod. A pod that refuses or does not answer in time "
-            + "counts as a failed connection and the request goes to another pod; the balancer also waits this long "
-            + "(at most 1 s) before retrying after a refused connection when only one pod is left to try.")
+    @JsonPropertyDescription(
+            "Milliseconds to open a connection to a pod. A pod that refuses or does not answer in time "
+                    + "counts as a failed connection and the request goes to another pod; the balancer also waits this long "
+                    + "(at most 1 s) before retrying after a refused connection when only one pod is left to try.")
     private int connectMillis = 100;
 
     @Min(50)

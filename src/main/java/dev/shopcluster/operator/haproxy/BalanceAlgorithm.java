@@ -11,8 +11,7 @@ final class BalanceAlgorithm {
     /** The CRD's bound on header and cookie names. */
     static final int MAX_KEY_LENGTH = 64;
 
-    private BalanceAlgorithm() {
-    }
+    private BalanceAlgorithm() {}
 
     static List<String> directives(StrategySpec strategy) {
         List<String> lines = new ArrayList<>();
@@ -29,12 +28,13 @@ final class BalanceAlgorithm {
                 if (strategy.getHashOn() == null) {
                     throw new InvalidBalancerInputException("spec.strategy.hashOn is required for ConsistentHash");
                 }
-                lines.add(switch (strategy.getHashOn()) {
-                    case SourceIP -> "balance source";
-                    case URI -> "balance uri";
-                    case Header -> "balance hdr(" + key(strategy) + ")";
-                    case Cookie -> "balance hash req.cook(" + key(strategy) + ")";
-                });
+                lines.add(
+                        switch (strategy.getHashOn()) {
+                            case SourceIP -> "balance source";
+                            case URI -> "balance uri";
+                            case Header -> "balance hdr(" + key(strategy) + ")";
+                            case Cookie -> "balance hash req.cook(" + key(strategy) + ")";
+                        });
                 lines.add("hash-type consistent");
                 if (strategy.getBoundedLoadPercent() != null) {
                     int factor = strategy.getBoundedLoadPercent();
@@ -61,8 +61,8 @@ final class BalanceAlgorithm {
     }
 
     private static String key(StrategySpec strategy) {
-        String key = HaproxyConfigRenderer.check(HaproxyConfigRenderer.tokenPattern(), strategy.getHashKey(),
-                "spec.strategy.hashKey");
+        String key = HaproxyConfigRenderer.check(
+                HaproxyConfigRenderer.tokenPattern(), strategy.getHashKey(), "spec.strategy.hashKey");
         HaproxyConfigRenderer.range(key.length(), 1, MAX_KEY_LENGTH, "spec.strategy.hashKey length");
         return key;
     }

@@ -40,7 +40,8 @@ public final class HaproxyConfigRenderer {
     static final int MAX_WEIGHT = 256;
 
     private static final Pattern DNS_LABEL = Pattern.compile("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$");
-    private static final Pattern DNS_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$");
+    private static final Pattern DNS_NAME =
+            Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$");
     private static final Pattern ADDRESS = Pattern.compile("^[0-9a-fA-F.:]*$");
     private static final Pattern TOKEN = Pattern.compile(StrategySpec.TOKEN_PATTERN);
     private static final Pattern PATH = Pattern.compile(HealthCheckSpec.PATH_PATTERN);
@@ -49,8 +50,7 @@ public final class HaproxyConfigRenderer {
             " string ([0-9a-f]{64}) if \\{ path " + Pattern.quote(BalancerPodLayout.CONFIG_HASH_PATH) + " \\}");
     private static final Pattern RUNTIME_DIR = Pattern.compile("^/[A-Za-z0-9._/-]*$");
 
-    private HaproxyConfigRenderer() {
-    }
+    private HaproxyConfigRenderer() {}
 
     /**
      * @param groups the shop's pools or slots, in order; backup servers for the standby slot
@@ -82,9 +82,13 @@ public final class HaproxyConfigRenderer {
         check(RUNTIME_DIR, env.runtimeDir(), "runtime directory");
 
         StringBuilder cfg = new StringBuilder(2048);
-        cfg.append("# Rendered by shop-operator for ShopCluster ").append(namespace).append('/').append(name)
+        cfg.append("# Rendered by shop-operator for ShopCluster ")
+                .append(namespace)
+                .append('/')
+                .append(name)
                 .append(". Do not edit.\n");
-        cfg.append("""
+        cfg.append(
+                """
                 global
                     master-worker
                     stats socket %1$s/%2$s mode 600 level admin
@@ -116,19 +120,31 @@ public final class HaproxyConfigRenderer {
                     timeout queue 5s
                     timeout check %7$dms
 
-                """.formatted(env.runtimeDir(), ADMIN_SOCKET, SERVER_STATE_FILE, retries(groups, timeouts),
-                timeouts.getConnectMillis(), timeouts.getRequestMillis(), health.getTimeoutMillis()));
+                """
+                        .formatted(
+                                env.runtimeDir(),
+                                ADMIN_SOCKET,
+                                SERVER_STATE_FILE,
+                                retries(groups, timeouts),
+                                timeouts.getConnectMillis(),
+                                timeouts.getRequestMillis(),
+                                health.getTimeoutMillis()));
         cfg.append("resolvers kubernetes\n");
         if (env.nameservers().isEmpty()) {
             cfg.append("    parse-resolv-conf\n");
         }
         for (int i = 0; i < env.nameservers().size(); i++) {
             InetSocketAddress server = env.nameservers().get(i);
-            cfg.append("    nameserver dns").append(i + 1).append(' ')
-                    .append(check(ADDRESS, server.getAddress().getHostAddress(), "nameserver")).append(':')
-                    .append(server.getPort()).append('\n');
+            cfg.append("    nameserver dns")
+                    .append(i + 1)
+                    .append(' ')
+                    .append(check(ADDRESS, server.getAddress().getHostAddress(), "nameserver"))
+                    .append(':')
+                    .append(server.getPort())
+                    .append('\n');
         }
-        cfg.append("""
+        cfg.append(
+                """
                     accepted_payload_size 8192
                     resolve_retries 3
                     timeout resolve 1s
@@ -150,26 +166,47 @@ public final class HaproxyConfigRenderer {
                     default_backend %6$s
 
                 backend %6$s
-                """.formatted(env.bindAddress(), env.monitorPort(), HEALTH_PATH, METRICS_PATH, env.httpPort(), BACKEND,
-                HASH_PLACEHOLDER, BalancerPodLayout.CONFIG_HASH_PATH));
-        BalanceAlgorithm.directives(spec.getStrategy()).forEach(line -> cfg.append("    ").append(line).append('\n'));
+                """
+                        .formatted(
+                                env.bindAddress(),
+                                env.monitorPort(),
+                                HEALTH_PATH,
+                                METRICS_PATH,
+                                env.httpPort(),
+                                BACKEND,
+                                HASH_PLACEHOLDER,
+                                BalancerPodLayout.CONFIG_HASH_PATH));
+        BalanceAlgorithm.directives(spec.getStrategy())
+                .forEach(line -> cfg.append("    ").append(line).append('\n'));
         if (groups.stream().anyMatch(ShopGroup::isBackup)) {
             // Every standby server takes traffic when the primaries are down, not only the first one.
             cfg.append("    option allbackups\n");
         }
         // Each attempt of a retryable request waits this long; a hung pod costs one attempt, not the request.
-        cfg.append("    http-request set-timeout server ").append(timeouts.getPerTryMillis())
+        cfg.append("    http-request set-timeout server ")
+                .append(timeouts.getPerTryMillis())
                 .append("ms if METH_GET || METH_HEAD || METH_OPTIONS\n");
         cfg.append("    option httpchk\n");
-        cfg.append("    http-check send meth GET uri ").append(health.getPath()).append(" ver HTTP/1.1 hdr Host shop\n");
+        cfg.append("    http-check send meth GET uri ")
+                .append(health.getPath())
+                .append(" ver HTTP/1.1 hdr Host shop\n");
         cfg.append("    http-check expect rstatus ^[23]\n");
         // fastinter: after a failed check, check again soon, so a hung pod is out within about a second.
         // observe: failures on live traffic take a pod out at once, not only by the next checks.
-        cfg.append("    default-server check inter ").append(health.getIntervalMillis()).append("ms fastinter ")
-                .append(fastInterval(health)).append("ms fall ").append(health.getFall()).append(" rise ")
-                .append(health.getRise()).append(slowStart > 0 ? " slowstart " + slowStart + "s" : "")
-                .append(" observe ").append(outliers.getObserve() == OutlierObserve.Responses ? "layer7" : "layer4")
-                .append(" error-limit ").append(outliers.getConsecutiveErrors()).append(" on-error mark-down")
+        cfg.append("    default-server check inter ")
+                .append(health.getIntervalMillis())
+                .append("ms fastinter ")
+                .append(fastInterval(health))
+                .append("ms fall ")
+                .append(health.getFall())
+                .append(" rise ")
+                .append(health.getRise())
+                .append(slowStart > 0 ? " slowstart " + slowStart + "s" : "")
+                .append(" observe ")
+                .append(outliers.getObserve() == OutlierObserve.Responses ? "layer7" : "layer4")
+                .append(" error-limit ")
+                .append(outliers.getConsecutiveErrors())
+                .append(" on-error mark-down")
                 .append(" resolvers kubernetes resolve-prefer ipv4 init-addr last,none\n");
         int maxWeight = groups.stream().mapToInt(ShopGroup::weight).max().orElse(1);
         String ringKey = BalanceAlgorithm.hashesOnRing(spec.getStrategy()) ? " hash-key addr-port" : "";
@@ -178,10 +215,20 @@ public final class HaproxyConfigRenderer {
             String host = check(DNS_LABEL, group.objectName(), "object name") + "." + namespace + ".svc."
                     + env.clusterDomain();
             range(group.weight(), 1, MAX_WEIGHT, "pool weight");
-            cfg.append("    server-template ").append(groupName).append('-').append(' ')
-                    .append(serverSlots(group.replicas())).append(' ').append(host).append(':').append(spec.getPort())
-                    .append(" weight ").append(serverWeight(group.weight(), maxWeight)).append(ringKey)
-                    .append(group.isBackup() ? " backup" : "").append('\n');
+            cfg.append("    server-template ")
+                    .append(groupName)
+                    .append('-')
+                    .append(' ')
+                    .append(serverSlots(group.replicas()))
+                    .append(' ')
+                    .append(host)
+                    .append(':')
+                    .append(spec.getPort())
+                    .append(" weight ")
+                    .append(serverWeight(group.weight(), maxWeight))
+                    .append(ringKey)
+                    .append(group.isBackup() ? " backup" : "")
+                    .append('\n');
         }
         // The hash of the text with the placeholder, so anyone can recompute it from the config alone.
         String text = cfg.toString();
@@ -192,14 +239,16 @@ public final class HaproxyConfigRenderer {
     public static String hashOf(String renderedConfig) {
         Matcher embedded = EMBEDDED_HASH.matcher(renderedConfig);
         if (!embedded.find()) {
-            throw new IllegalArgumentException("not a config rendered by " + HaproxyConfigRenderer.class.getSimpleName());
+            throw new IllegalArgumentException(
+                    "not a config rendered by " + HaproxyConfigRenderer.class.getSimpleName());
         }
         return embedded.group(1);
     }
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
@@ -233,7 +282,10 @@ public final class HaproxyConfigRenderer {
      * answers.
      */
     static int retries(List<ShopGroup> groups, BalancerTimeouts timeouts) {
-        int serving = groups.stream().filter(group -> !group.isBackup()).mapToInt(ShopGroup::replicas).sum();
+        int serving = groups.stream()
+                .filter(group -> !group.isBackup())
+                .mapToInt(ShopGroup::replicas)
+                .sum();
         int fitting = timeouts.getRequestMillis() / timeouts.getPerTryMillis() - 1;
         return Math.min(10, Math.max(3, Math.max(serving, fitting)));
     }

@@ -9,8 +9,6 @@ import dev.shopcluster.operator.topology.ShopGroup;
 import dev.shopcluster.operator.topology.ShopTopology;
 import dev.shopcluster.operator.topology.SlotPlan;
 import java.io.IOException;
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.core.TerminalFailureException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -23,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A shop's data plane on loopback: one real HTTP backend per pod of each pool or slot, each on its own
@@ -64,11 +64,17 @@ final class DataPlaneBed implements AutoCloseable {
         try {
             backendPort = remote == null ? Tools.freeTcpPort() : remote.port();
             shop.getSpec().setPort(backendPort);
-            env = new HaproxyEnvironment(CLUSTER_DOMAIN, List.of(dns.address()), "127.0.0.1", Tools.freeTcpPort(),
-                    Tools.freeTcpPort(), dir.toString());
+            env = new HaproxyEnvironment(
+                    CLUSTER_DOMAIN,
+                    List.of(dns.address()),
+                    "127.0.0.1",
+                    Tools.freeTcpPort(),
+                    Tools.freeTcpPort(),
+                    dir.toString());
             List<ShopGroup> groups = ShopTopology.groups(shop, plan);
             for (ShopGroup group : groups) {
-                hostNames.put(group.name(),
+                hostNames.put(
+                        group.name(),
                         group.objectName() + "." + shop.getMetadata().getNamespace() + ".svc." + CLUSTER_DOMAIN);
                 backends.put(group.name(), new ArrayList<>());
                 if (group.name().equals(remoteGroup)) {
@@ -80,7 +86,8 @@ final class DataPlaneBed implements AutoCloseable {
                 }
             }
             haproxy = new HaproxyProcess(dir, env, HaproxyConfigRenderer.render(shop, groups, env));
-            awaitServersUp(allBackends().size() + (remote == null ? 0 : remote.ips().size()));
+            awaitServersUp(
+                    allBackends().size() + (remote == null ? 0 : remote.ips().size()));
         } catch (IOException | RuntimeException | Error e) {
             close();
             throw e;
@@ -99,7 +106,8 @@ final class DataPlaneBed implements AutoCloseable {
 
     /** Makes {@code server} answer the group's Service name with these backends. */
     void answer(Dnsmasq server, String group, List<ShopBackend> members) throws IOException {
-        server.answer(hostNames.get(group), members.stream().map(ShopBackend::ip).toList());
+        server.answer(
+                hostNames.get(group), members.stream().map(ShopBackend::ip).toList());
     }
 
     /**
@@ -109,9 +117,16 @@ final class DataPlaneBed implements AutoCloseable {
     HaproxyProcess startReplica(ShopCluster shop, SlotPlan plan, Dnsmasq resolver) throws IOException {
         shop.getSpec().setPort(backendPort);
         Path replicaDir = Files.createTempDirectory(dir, "replica");
-        HaproxyEnvironment replicaEnv = new HaproxyEnvironment(CLUSTER_DOMAIN, List.of(resolver.address()), "127.0.0.1",
-                Tools.freeTcpPort(), Tools.freeTcpPort(), replicaDir.toString());
-        HaproxyProcess replica = new HaproxyProcess(replicaDir, replicaEnv,
+        HaproxyEnvironment replicaEnv = new HaproxyEnvironment(
+                CLUSTER_DOMAIN,
+                List.of(resolver.address()),
+                "127.0.0.1",
+                Tools.freeTcpPort(),
+                Tools.freeTcpPort(),
+                replicaDir.toString());
+        HaproxyProcess replica = new HaproxyProcess(
+                replicaDir,
+                replicaEnv,
                 HaproxyConfigRenderer.render(shop, ShopTopology.groups(shop, plan), replicaEnv));
         replicas.add(replica);
         return replica;
@@ -122,8 +137,9 @@ final class DataPlaneBed implements AutoCloseable {
         int host = NEXT_HOST.incrementAndGet();
         String ip = "127.1." + (host / 250) + "." + (host % 250 + 1);
         List<ShopBackend> members = backends.get(group);
-        ShopBackend backend = new ShopBackend(group + "-" + (members.size() + 1), new InetSocketAddress(ip, backendPort),
-                healthPath).start();
+        ShopBackend backend = new ShopBackend(
+                        group + "-" + (members.size() + 1), new InetSocketAddress(ip, backendPort), healthPath)
+                .start();
         members.add(backend);
         dns.answer(hostNames.get(group), members.stream().map(ShopBackend::ip).toList());
         return backend;
@@ -141,7 +157,8 @@ final class DataPlaneBed implements AutoCloseable {
 
     static void awaitServersUp(HaproxyProcess balancer, int count) throws IOException {
         try {
-            await("HAProxy has " + count + " servers up").atMost(Duration.ofSeconds(30))
+            await("HAProxy has " + count + " servers up")
+                    .atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(100))
                     .failFast("HAProxy exited", () -> !balancer.alive())
                     .ignoreExceptions() // until HAProxy has opened its admin socket
@@ -182,7 +199,8 @@ final class DataPlaneBed implements AutoCloseable {
         dns.close();
         allBackends().forEach(ShopBackend::close);
         try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -37,12 +37,18 @@ class HashRingIT {
     static final double MOVED_FACTOR = 1.2;
 
     /** Where each of {@link #KEYS} keys went, on two replicas with different histories. */
-    record Histories(List<String> threePods, List<String> fourPods, List<String> otherReplica, ShopBackend added,
-            String slotsRunning, String slotsOther) {
-    }
+    record Histories(
+            List<String> threePods,
+            List<String> fourPods,
+            List<String> otherReplica,
+            ShopBackend added,
+            String slotsRunning,
+            String slotsOther) {}
 
     @ParameterizedTest(name = "{0} {1} boundedLoadPercent={2}")
-    @CsvSource(textBlock = """
+    @CsvSource(
+            textBlock =
+                    """
             IPHash,         ,
             ConsistentHash, SourceIP,
             ConsistentHash, URI,
@@ -51,29 +57,43 @@ class HashRingIT {
             ConsistentHash, Header, 125
             ConsistentHash, URI,    125
             """)
-    void replicasThatSawThePodsArriveInDifferentOrdersSendEachKeyToTheSamePod(StrategyType strategy, HashOn hashOn,
-            Integer boundedLoadPercent) throws Exception {
+    void replicasThatSawThePodsArriveInDifferentOrdersSendEachKeyToTheSamePod(
+            StrategyType strategy, HashOn hashOn, Integer boundedLoadPercent) throws Exception {
         ShopCluster shop = hashed(strategy, hashOn, boundedLoadPercent);
         try (DataPlaneBed bed = new DataPlaneBed(shop, null)) {
             Histories histories = scaleUpWithTwoReplicas(bed, shop, hashOn);
 
-            List<String> pods = bed.allBackends().stream().map(ShopBackend::name).toList();
+            List<String> pods =
+                    bed.allBackends().stream().map(ShopBackend::name).toList();
             assertThat(histories.threePods()).as("keys before the scale-up").isSubsetOf(pods);
-            assertThat(Set.copyOf(histories.threePods())).as("pods the keys went to before the scale-up").hasSize(3);
+            assertThat(Set.copyOf(histories.threePods()))
+                    .as("pods the keys went to before the scale-up")
+                    .hasSize(3);
             assertThat(histories.fourPods()).as("keys after the scale-up").isSubsetOf(pods);
             assertThat(histories.otherReplica()).as("keys on the other replica").isSubsetOf(pods);
-            assertThat(histories.slotsOther()).as("the replicas filled their slots in different orders")
+            assertThat(histories.slotsOther())
+                    .as("the replicas filled their slots in different orders")
                     .isNotEqualTo(histories.slotsRunning());
 
             List<Integer> moved = IntStream.range(0, KEYS)
-                    .filter(i -> !histories.threePods().get(i).equals(histories.fourPods().get(i))).boxed().toList();
-            assertThat((double) moved.size() / KEYS).as("share of keys moved by adding 1 pod to 3")
-                    .isPositive().isLessThanOrEqualTo(MOVED_FACTOR / 4);
-            assertThat(moved).as("keys that moved went to the new pod, nowhere else")
-                    .allMatch(i -> histories.fourPods().get(i).equals(histories.added().name()));
+                    .filter(i -> !histories
+                            .threePods()
+                            .get(i)
+                            .equals(histories.fourPods().get(i)))
+                    .boxed()
+                    .toList();
+            assertThat((double) moved.size() / KEYS)
+                    .as("share of keys moved by adding 1 pod to 3")
+                    .isPositive()
+                    .isLessThanOrEqualTo(MOVED_FACTOR / 4);
+            assertThat(moved)
+                    .as("keys that moved went to the new pod, nowhere else")
+                    .allMatch(i ->
+                            histories.fourPods().get(i).equals(histories.added().name()));
             assertThat(sameShare(histories.fourPods(), histories.otherReplica()))
-                    .as("keys both replicas send to the same pod; slots %s and %s", histories.slotsRunning(),
-                            histories.slotsOther())
+                    .as(
+                            "keys both replicas send to the same pod; slots %s and %s",
+                            histories.slotsRunning(), histories.slotsOther())
                     .isGreaterThanOrEqualTo(AGREEMENT);
         }
     }
@@ -98,7 +118,8 @@ class HashRingIT {
     static Histories scaleUpWithTwoReplicas(DataPlaneBed bed, ShopCluster shop, HashOn hashOn) throws IOException {
         HaproxyProcess running = bed.haproxy();
         List<String> threePods = routes(running.frontend(), hashOn);
-        ShopBackend added = bed.addBackend("main", shop.getSpec().getHealthCheck().getPath());
+        ShopBackend added =
+                bed.addBackend("main", shop.getSpec().getHealthCheck().getPath());
         shop.getSpec().setReplicas(4);
         DataPlaneBed.awaitServersUp(running, 4);
         List<String> fourPods = routes(running.frontend(), hashOn);
@@ -111,8 +132,13 @@ class HashRingIT {
         Collections.reverse(newestFirst);
         bed.answer(otherDns, "main", newestFirst);
         DataPlaneBed.awaitServersUp(other, 4);
-        return new Histories(threePods, fourPods, routes(other.frontend(), hashOn), added,
-                running.podsBySlot().toString(), other.podsBySlot().toString());
+        return new Histories(
+                threePods,
+                fourPods,
+                routes(other.frontend(), hashOn),
+                added,
+                running.podsBySlot().toString(),
+                other.podsBySlot().toString());
     }
 
     /**
@@ -121,8 +147,11 @@ class HashRingIT {
      */
     static List<String> routes(InetSocketAddress frontend, HashOn hashOn) throws IOException {
         if (hashOn != null && hashOn != HashOn.SourceIP) {
-            return Traffic.sequential(frontend, KEYS, key -> path(hashOn, "key-" + key), key -> headers(hashOn, "key-" + key))
-                    .stream().map(Response::body).toList();
+            return Traffic.sequential(
+                            frontend, KEYS, key -> path(hashOn, "key-" + key), key -> headers(hashOn, "key-" + key))
+                    .stream()
+                    .map(Response::body)
+                    .toList();
         }
         List<String> pods = new ArrayList<>(KEYS);
         for (int key = 0; key < KEYS; key++) {
@@ -134,6 +163,9 @@ class HashRingIT {
 
     /** The share of keys two replicas send to the same pod. */
     static double sameShare(List<String> a, List<String> b) {
-        return (double) IntStream.range(0, KEYS).filter(i -> a.get(i).equals(b.get(i))).count() / KEYS;
+        return (double) IntStream.range(0, KEYS)
+                        .filter(i -> a.get(i).equals(b.get(i)))
+                        .count()
+                / KEYS;
     }
 }

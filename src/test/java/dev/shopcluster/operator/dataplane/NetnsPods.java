@@ -47,9 +47,17 @@ final class NetnsPods implements AutoCloseable {
             ip("link", "set", hostSide, "up");
             inNamespace(Tools.binary("ip"), "link", "set", "lo", "up");
             inNamespace(Tools.binary("ip"), "link", "set", nodeSide, "up");
-            List<String> command = new ArrayList<>(List.of(Tools.binary("ip"), "netns", "exec", namespace,
-                    ProcessHandle.current().info().command().orElseThrow(), "-cp", System.getProperty("java.class.path"),
-                    ShopBackend.class.getName(), Integer.toString(port), healthPath));
+            List<String> command = new ArrayList<>(List.of(
+                    Tools.binary("ip"),
+                    "netns",
+                    "exec",
+                    namespace,
+                    ProcessHandle.current().info().command().orElseThrow(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ShopBackend.class.getName(),
+                    Integer.toString(port),
+                    healthPath));
             for (int i = 1; i <= count; i++) {
                 String ip = subnet + (i + 1);
                 inNamespace(Tools.binary("ip"), "addr", "add", ip + "/24", "dev", nodeSide);
@@ -57,8 +65,10 @@ final class NetnsPods implements AutoCloseable {
                 command.add(prefix + "-" + i + "@" + ip);
             }
             backends = new ProcessBuilder(command).redirectErrorStream(true).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(backends.getInputStream(), StandardCharsets.UTF_8));
-            await("the pods in " + namespace + " listen").atMost(Duration.ofSeconds(30))
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(backends.getInputStream(), StandardCharsets.UTF_8));
+            await("the pods in " + namespace + " listen")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> "ready".equals(out.readLine()));
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
@@ -76,7 +86,8 @@ final class NetnsPods implements AutoCloseable {
 
     /** From now on, every packet to the pods is dropped inside their namespace, on new and open connections alike. */
     void dropPackets() throws IOException, InterruptedException {
-        inNamespace(Tools.binary("iptables"), "-I", "INPUT", "-p", "tcp", "--dport", Integer.toString(port), "-j", "DROP");
+        inNamespace(
+                Tools.binary("iptables"), "-I", "INPUT", "-p", "tcp", "--dport", Integer.toString(port), "-j", "DROP");
     }
 
     private void inNamespace(String... command) throws IOException, InterruptedException {
@@ -106,7 +117,10 @@ final class NetnsPods implements AutoCloseable {
         }
         try {
             // Deleting the host's end deletes the pair at once; the kernel frees the namespace's own later.
-            if (new ProcessBuilder(Tools.binary("ip"), "link", "show", hostSide).start().waitFor() == 0) {
+            if (new ProcessBuilder(Tools.binary("ip"), "link", "show", hostSide)
+                            .start()
+                            .waitFor()
+                    == 0) {
                 run(List.of(Tools.binary("ip"), "link", "delete", hostSide));
             }
             run(List.of(Tools.binary("ip"), "netns", "delete", namespace));

@@ -51,8 +51,14 @@ record PrimaryFault(Duration longestGap, long failed, long requests, List<String
                     lastAnswer = Math.max(lastAnswer, sample.endNanos());
                 }
             }
-            return new PrimaryFault(Duration.ofNanos(longestGap), samples.stream().filter(s -> !s.ok()).count(),
-                    samples.size(), samples.stream().filter(s -> !s.ok()).limit(5).map(s -> s.status() + " " + s.server())
+            return new PrimaryFault(
+                    Duration.ofNanos(longestGap),
+                    samples.stream().filter(s -> !s.ok()).count(),
+                    samples.size(),
+                    samples.stream()
+                            .filter(s -> !s.ok())
+                            .limit(5)
+                            .map(s -> s.status() + " " + s.server())
                             .toList());
         } finally {
             client.stop();
@@ -109,12 +115,15 @@ record PrimaryFault(Duration longestGap, long failed, long requests, List<String
         void awaitAnswers(int count, Set<String> servers) {
             long target = answers(servers) + count;
             await("%d answers from %s".formatted(count, servers.isEmpty() ? "any server" : servers))
-                    .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> answers(servers) >= target);
         }
 
         private long answers(Set<String> servers) {
-            return samples.stream().filter(s -> s.ok() && (servers.isEmpty() || servers.contains(s.server()))).count();
+            return samples.stream()
+                    .filter(s -> s.ok() && (servers.isEmpty() || servers.contains(s.server())))
+                    .count();
         }
 
         List<Sample> stop() throws InterruptedException {

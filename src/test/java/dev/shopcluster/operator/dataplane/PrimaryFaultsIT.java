@@ -40,14 +40,19 @@ class PrimaryFaultsIT {
     /** The primaries' processes are gone: their ports refuse connections. */
     static PrimaryFault refused() throws Exception {
         try (DataPlaneBed bed = new DataPlaneBed(userDefaults(), TWO_PRIMARIES)) {
-            return PrimaryFault.measure(bed.frontend(), names(bed, "b"), () -> bed.backends("a").forEach(ShopBackend::kill));
+            return PrimaryFault.measure(
+                    bed.frontend(), names(bed, "b"), () -> bed.backends("a").forEach(ShopBackend::kill));
         }
     }
 
     /** The primaries' node is lost: every packet to them is dropped. */
     static PrimaryFault dropped() throws Exception {
         ShopCluster shop = userDefaults();
-        try (NetnsPods primaries = new NetnsPods("a", 2, Tools.freeTcpPort(), shop.getSpec().getHealthCheck().getPath());
+        try (NetnsPods primaries = new NetnsPods(
+                        "a",
+                        2,
+                        Tools.freeTcpPort(),
+                        shop.getSpec().getHealthCheck().getPath());
                 DataPlaneBed bed = new DataPlaneBed(shop, TWO_PRIMARIES, "a", primaries)) {
             return PrimaryFault.measure(bed.frontend(), names(bed, "b"), primaries::dropPackets);
         }
@@ -56,7 +61,8 @@ class PrimaryFaultsIT {
     /** The primaries' processes hang: they accept connections and never answer. */
     static PrimaryFault hung() throws Exception {
         try (DataPlaneBed bed = new DataPlaneBed(userDefaults(), TWO_PRIMARIES)) {
-            return PrimaryFault.measure(bed.frontend(), names(bed, "b"), () -> bed.backends("a").forEach(ShopBackend::hang));
+            return PrimaryFault.measure(
+                    bed.frontend(), names(bed, "b"), () -> bed.backends("a").forEach(ShopBackend::hang));
         }
     }
 
@@ -72,8 +78,11 @@ class PrimaryFaultsIT {
     }
 
     private static void assertGoal(PrimaryFault fault, Duration goal) {
-        assertThat(fault.failed()).as("failed GET requests of %d: %s", fault.requests(), fault.failures()).isZero();
-        assertThat(fault.longestGap()).as("longest time without an answer (goal %d ms)", goal.toMillis())
+        assertThat(fault.failed())
+                .as("failed GET requests of %d: %s", fault.requests(), fault.failures())
+                .isZero();
+        assertThat(fault.longestGap())
+                .as("longest time without an answer (goal %d ms)", goal.toMillis())
                 .isLessThanOrEqualTo(goal.multipliedBy(2));
     }
 }

@@ -31,6 +31,7 @@ final class ShopBackend implements AutoCloseable {
     private final ExecutorService workers = Executors.newCachedThreadPool(ShopBackend::daemon);
     /** Answers slow requests when due, without holding a thread per request. */
     private final ScheduledExecutorService answers = Executors.newSingleThreadScheduledExecutor(ShopBackend::daemon);
+
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final AtomicLong served = new AtomicLong();
@@ -135,7 +136,8 @@ final class ShopBackend implements AutoCloseable {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain");
         exchange.sendResponseHeaders(status, bytes.length);
-        try (exchange; OutputStream out = exchange.getResponseBody()) {
+        try (exchange;
+                OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
     }
