@@ -77,17 +77,19 @@ $(KUBE_BIN_DIR)/etcd: hack/kube-binaries/etcd/go.mod
 	cd hack/kube-binaries/etcd && CGO_ENABLED=0 go build -trimpath -ldflags '$(ETCD_LDFLAGS)' \
 	  -o $@.tmp go.etcd.io/etcd/server/v3 && mv $@.tmp $@
 
-# --- Data-plane tools: the real haproxy and a real DNS server, from Debian's packages ------------
+# --- Data-plane tools from Debian's packages: a real DNS server, and network namespaces with iptables
+# for the lost-node test (HAProxy: `make haproxy` below) --------------------------------------------
 
 .PHONY: tools
-tools: ## Install haproxy and dnsmasq (Debian packages) when missing
-	@missing=""; command -v haproxy >/dev/null || missing="$$missing haproxy"; \
-	  command -v dnsmasq >/dev/null || missing="$$missing dnsmasq-base"; \
+tools: ## Install dnsmasq, iproute2 and iptables (Debian packages) when missing
+	@missing=""; command -v dnsmasq >/dev/null || missing="$$missing dnsmasq-base"; \
+	  command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing="$$missing iproute2"; \
+	  command -v iptables >/dev/null || [ -x /usr/sbin/iptables ] || missing="$$missing iptables"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "installing:$$missing"; \
 	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	  fi
-	@haproxy -v | head -1; dnsmasq --version | head -1
+	@dnsmasq --version | head -1
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -97,8 +99,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HAPROXY_DIR    ?= $(HOME)/.cache/shop-operator/haproxy-3.0-trixie-$(shell sha256sum hack/haproxy/rootfs.sh | cut -c1-12)
 HAPROXY_BINARY := $(HAPROXY_DIR)/bin/haproxy
 
-.PHONY: haproxy
+.PHONY: haproxy haproxy-binary
 haproxy: $(HAPROXY_BINARY) ## Build HAProxy 3.0 (Debian trixie) into a cached root filesystem and a host-runnable binary
+
+haproxy-binary: ## Print the path of the host-runnable HAProxy 3.0 (for -Dhaproxy.binary=...)
+	@echo $(HAPROXY_BINARY)
 
 $(HAPROXY_BINARY):
 	@command -v debootstrap >/dev/null && command -v patchelf >/dev/null || { $(SUDO) apt-get update -qq && \
@@ -107,13 +112,17 @@ $(HAPROXY_BINARY):
 
 # --- Build and test --------------------------------------------------------------------------------
 
+# The data-plane tier runs this HAProxy (first on PATH too, for the reload script's `haproxy -c`).
+DATAPLANE_HAPROXY := PATH=$(HAPROXY_DIR)/bin:$$PATH
+DATAPLANE_FLAGS   := -Dhaproxy.binary=$(HAPROXY_BINARY)
+
 .PHONY: unit
 unit: ## Run the unit tests only (seconds; needs nothing but a JDK and Maven)
 	$(MVN) test
 
 .PHONY: test
-test: tools kube-binaries realnode ## Run every test tier: unit, API server, data plane (haproxy), simulated cluster, real node
-	$(MVN) verify $(MVN_KUBE) $(REALNODE_PROPS)
+test: tools haproxy kube-binaries realnode ## Run every test tier: unit, API server, data plane (HAProxy 3.0), simulated cluster, real node
+	$(DATAPLANE_HAPROXY) $(MVN) verify $(DATAPLANE_FLAGS) $(MVN_KUBE) $(REALNODE_PROPS)
 
 # The API-server tier on the oldest supported Kubernetes, but for what needs a newer one. Not yet part
 # of `make test`: its first run has not completed here (docs/compatibility.md).
@@ -189,8 +198,8 @@ run: kube-binaries build ## Demo: operator + examples on a simulated cluster it 
 # --- Benchmarks -----------------------------------------------------------------------------------
 
 .PHONY: bench-dataplane
-bench-dataplane: tools ## Data-plane figures: share per strategy, standby takeover gap and failed requests, HAProxy vs direct throughput
-	$(MVN) verify -Dit.test='DataPlaneBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false | sed -n '/^==== /,/^====$$/p'
+bench-dataplane: tools haproxy ## Data-plane figures: share per strategy, standby takeover gap and failed requests, HAProxy vs direct throughput
+	$(DATAPLANE_HAPROXY) $(MVN) verify $(DATAPLANE_FLAGS) -Dit.test='DataPlaneBenchmark' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false | sed -n '/^==== /,/^====$$/p'
 
 .PHONY: bench
 bench: kube-binaries ## Control-plane figures: first reconcile, create latency, no-op writes, RSS, promotion latency

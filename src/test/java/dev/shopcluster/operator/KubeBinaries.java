@@ -10,8 +10,7 @@ import java.nio.file.Path;
  */
 public final class KubeBinaries {
 
-    private KubeBinaries() {
-    }
+    private KubeBinaries() {}
 
     public static String version() {
         return property("kube.version");

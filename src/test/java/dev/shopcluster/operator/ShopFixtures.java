@@ -11,13 +11,16 @@ import java.util.List;
 /** ShopClusters for unit tests, as the API server would hand them over (defaults applied, uid set). */
 public final class ShopFixtures {
 
-    private ShopFixtures() {
-    }
+    private ShopFixtures() {}
 
     public static ShopCluster shop(String name) {
         ShopCluster shop = new ShopCluster();
-        shop.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").withUid("uid-" + name)
-                .withGeneration(1L).build());
+        shop.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace("shop")
+                .withUid("uid-" + name)
+                .withGeneration(1L)
+                .build());
         ShopClusterSpec spec = new ShopClusterSpec();
         spec.setImage("registry.example.com/storefront:1.4.2");
         spec.setReplicas(3);

@@ -11,7 +11,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.externalTrafficPolicy) || self.serviceType != 'ClusterIP'",
+@ValidationRule(
+        value = "!has(self.externalTrafficPolicy) || self.serviceType != 'ClusterIP'",
         message = "externalTrafficPolicy applies only to serviceType NodePort or LoadBalancer",
         fieldPath = ".externalTrafficPolicy")
 public class BalancerSpec {
@@ -43,8 +44,9 @@ public class BalancerSpec {
     @Min(0)
     @Max(300)
     @Default("10")
-    @JsonPropertyDescription("Seconds over which a pod that comes back into service ramps up from a small share to "
-            + "its full share of traffic, so a cold or just-restarted shop is not flooded at once. 0: full share at once.")
+    @JsonPropertyDescription(
+            "Seconds over which a pod that comes back into service ramps up from a small share to "
+                    + "its full share of traffic, so a cold or just-restarted shop is not flooded at once. 0: full share at once.")
     private int slowStartSeconds = 10;
 
     @JsonPropertyDescription("Resources, placement, pull secrets, labels and annotations of the balancer pods. "
@@ -60,6 +62,15 @@ public class BalancerSpec {
             + "external traffic only to balancer pods on the receiving node; Cluster (Kubernetes' default) spreads it over "
             + "all of them.")
     private ExternalTrafficPolicy externalTrafficPolicy;
+
+    @Default("{}")
+    @JsonPropertyDescription("How long the balancer waits for a pod before it retries the request on another one.")
+    private BalancerTimeouts timeouts = new BalancerTimeouts();
+
+    @Default("{}")
+    @JsonPropertyDescription("Passive outlier detection: failures on live traffic take a pod out of service before "
+            + "the health checks notice.")
+    private OutlierDetectionSpec outlierDetection = new OutlierDetectionSpec();
 
     public int getReplicas() {
         return replicas;
@@ -123,5 +134,21 @@ public class BalancerSpec {
 
     public void setExternalTrafficPolicy(ExternalTrafficPolicy externalTrafficPolicy) {
         this.externalTrafficPolicy = externalTrafficPolicy;
+    }
+
+    public BalancerTimeouts getTimeouts() {
+        return timeouts;
+    }
+
+    public void setTimeouts(BalancerTimeouts timeouts) {
+        this.timeouts = timeouts;
+    }
+
+    public OutlierDetectionSpec getOutlierDetection() {
+        return outlierDetection;
+    }
+
+    public void setOutlierDetection(OutlierDetectionSpec outlierDetection) {
+        this.outlierDetection = outlierDetection;
     }
 }

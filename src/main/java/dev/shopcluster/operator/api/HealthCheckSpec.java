@@ -26,6 +26,15 @@ public class HealthCheckSpec {
             + "the same interval rounded up to whole seconds.")
     private int intervalMillis = 1000;
 
+    @Min(10)
+    @Max(60000)
+    @Default("250")
+    @JsonPropertyDescription("Milliseconds HAProxy's check waits for the answer; a pod that accepts the connection but "
+            + "does not answer in time fails the check. After a failed check the next ones come every "
+            + "min(intervalMillis, 100) ms until the pod is up or out, so a hung pod is out within about "
+            + "intervalMillis + fall × timeoutMillis + (fall - 1) × 100 ms.")
+    private int timeoutMillis = 250;
+
     @Min(1)
     @Max(10)
     @Default("2")
@@ -52,6 +61,14 @@ public class HealthCheckSpec {
 
     public void setIntervalMillis(int intervalMillis) {
         this.intervalMillis = intervalMillis;
+    }
+
+    public int getTimeoutMillis() {
+        return timeoutMillis;
+    }
+
+    public void setTimeoutMillis(int timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
     }
 
     public int getFall() {

@@ -34,8 +34,9 @@ public class HighAvailabilitySpec {
     private int minReadyPrimaries = 1;
 
     @Default("Manual")
-    @JsonPropertyDescription("ActiveStandby: Manual keeps traffic on the promoted slot; Automatic moves it back once the "
-            + "old primary has been ready for failoverAfterSeconds.")
+    @JsonPropertyDescription(
+            "ActiveStandby: Manual keeps traffic on the promoted slot; Automatic moves it back once the "
+                    + "old primary has been ready for failoverAfterSeconds.")
     private FailbackPolicy failback = FailbackPolicy.Manual;
 
     public HighAvailabilityMode getMode() {

@@ -20,17 +20,19 @@ import java.util.Map;
 public class PodSettings {
 
     /** Label keys the operator selects and identifies its pods by. */
-    static final String RESERVED_LABELS_RULE = "self.all(k, !(k in ['app.kubernetes.io/name', 'app.kubernetes.io/instance', "
-            + "'app.kubernetes.io/component', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/part-of']) "
-            + "&& !k.startsWith('shopcluster.dev/'))";
+    static final String RESERVED_LABELS_RULE =
+            "self.all(k, !(k in ['app.kubernetes.io/name', 'app.kubernetes.io/instance', "
+                    + "'app.kubernetes.io/component', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/part-of']) "
+                    + "&& !k.startsWith('shopcluster.dev/'))";
 
     @JsonPropertyDescription("Requests and limits of the main container, as container.resources. Set limits where a "
             + "ResourceQuota or LimitRange requires them.")
     private ResourceRequirements resources;
 
     @Size(max = 16)
-    @JsonPropertyDescription("Secrets in the ShopCluster's namespace used to pull the image from a private registry, as "
-            + "pod.spec.imagePullSecrets.")
+    @JsonPropertyDescription(
+            "Secrets in the ShopCluster's namespace used to pull the image from a private registry, as "
+                    + "pod.spec.imagePullSecrets.")
     private List<LocalObjectReference> imagePullSecrets;
 
     @Size(max = 32)
@@ -38,15 +40,20 @@ public class PodSettings {
     private Map<String, String> nodeSelector;
 
     @Size(max = 32)
-    @JsonPropertyDescription("Taints the pods tolerate, as pod.spec.tolerations (kubectl explain pod.spec.tolerations).")
+    @JsonPropertyDescription(
+            "Taints the pods tolerate, as pod.spec.tolerations (kubectl explain pod.spec.tolerations).")
     private List<Toleration> tolerations;
 
-    @JsonPropertyDescription("Node and pod affinity of the pods, as pod.spec.affinity (kubectl explain pod.spec.affinity).")
+    @JsonPropertyDescription(
+            "Node and pod affinity of the pods, as pod.spec.affinity (kubectl explain pod.spec.affinity).")
     private Affinity affinity;
 
     @Size(max = 32)
-    @ValidationRule(value = RESERVED_LABELS_RULE, message = "labels must not set app.kubernetes.io/name, instance, "
-            + "component, managed-by, part-of or any shopcluster.dev/ key: the operator selects its pods by them")
+    @ValidationRule(
+            value = RESERVED_LABELS_RULE,
+            message =
+                    "labels must not set app.kubernetes.io/name, instance, "
+                            + "component, managed-by, part-of or any shopcluster.dev/ key: the operator selects its pods by them")
     @JsonPropertyDescription("Extra labels on the pods. The app.kubernetes.io/{name,instance,component,managed-by,"
             + "part-of} and shopcluster.dev/ labels are the operator's.")
     private Map<String, String> labels;

@@ -19,7 +19,8 @@ public class PoolSpec {
     @Required
     @Size(min = 1, max = MAX_NAME_LENGTH)
     @Pattern(NAME_PATTERN)
-    @ValidationRule(value = "self != 'balancer'",
+    @ValidationRule(
+            value = "self != 'balancer'",
             message = "pool name balancer is reserved: NAME-balancer is the balancer's Deployment and Service")
     @JsonPropertyDescription("Pool name, a DNS label of at most 15 characters other than balancer; the pool's "
             + "Deployment and headless Service are named NAME-POOL.")
@@ -37,8 +38,7 @@ public class PoolSpec {
             + "WeightedRandom.")
     private int weight = 1;
 
-    public PoolSpec() {
-    }
+    public PoolSpec() {}
 
     public PoolSpec(String name, Integer replicas, int weight) {
         this.name = name;

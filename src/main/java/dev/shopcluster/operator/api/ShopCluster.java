@@ -27,16 +27,19 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Strategy", jsonPath = ".spec.strategy.type", type = Type.STRING)
 @AdditionalPrinterColumn(name = "HA", jsonPath = ".spec.highAvailability.mode", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Primary", jsonPath = ".status.currentPrimary", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Replicas", jsonPath = ".status.readyReplicas", type = Type.INTEGER,
-        priority = 1)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+@AdditionalPrinterColumn(name = "Replicas", jsonPath = ".status.readyReplicas", type = Type.INTEGER, priority = 1)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
         type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 // Child objects are named NAME-<pool or slot> and NAME-balancer; Services must stay DNS-1035 labels.
-@ValidationRule(value = "size(self.metadata.name) <= " + ShopCluster.MAX_NAME_LENGTH,
+@ValidationRule(
+        value = "size(self.metadata.name) <= " + ShopCluster.MAX_NAME_LENGTH,
         message = "metadata.name must be at most " + ShopCluster.MAX_NAME_LENGTH
                 + " characters: child objects append a suffix and must stay valid DNS labels")
-@ValidationRule(value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+@ValidationRule(
+        value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
         message = "metadata.name must be a DNS-1035 label: lower-case letters, digits and '-', starting with a letter")
 public class ShopCluster extends CustomResource<ShopClusterSpec, ShopClusterStatus> implements Namespaced {
 

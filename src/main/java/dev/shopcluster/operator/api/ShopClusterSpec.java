@@ -2,7 +2,6 @@ package dev.shopcluster.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -15,10 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.pools) || size(self.pools) == 0 || self.highAvailability.mode != 'ActiveStandby'",
+@ValidationRule(
+        value = "!has(self.pools) || size(self.pools) == 0 || self.highAvailability.mode != 'ActiveStandby'",
         message = "pools cannot be combined with highAvailability.mode ActiveStandby: its slots a and b replace pools",
         fieldPath = ".pools")
-@ValidationRule(value = "self.highAvailability.mode != 'ActiveStandby' || self.highAvailability.minReadyPrimaries <= self.replicas",
+@ValidationRule(
+        value =
+                "self.highAvailability.mode != 'ActiveStandby' || self.highAvailability.minReadyPrimaries <= self.replicas",
         message = "highAvailability.minReadyPrimaries must not exceed replicas, or the primary could never be healthy",
         fieldPath = ".highAvailability.minReadyPrimaries")
 public class ShopClusterSpec {
@@ -44,12 +46,14 @@ public class ShopClusterSpec {
     @Max(1000)
     @Default("1")
     @SpecReplicas
-    @JsonPropertyDescription("Serving replicas: the replicas of each pool that sets none (None, ActiveActive), or of the "
-            + "primary slot (ActiveStandby). `kubectl scale shop` changes this field.")
+    @JsonPropertyDescription(
+            "Serving replicas: the replicas of each pool that sets none (None, ActiveActive), or of the "
+                    + "primary slot (ActiveStandby). `kubectl scale shop` changes this field.")
     private int replicas = 1;
 
     @Default("{}")
-    @JsonPropertyDescription("HTTP health check of the shop pods: the pods' readiness probe and HAProxy's active check.")
+    @JsonPropertyDescription(
+            "HTTP health check of the shop pods: the pods' readiness probe and HAProxy's active check.")
     private HealthCheckSpec healthCheck = new HealthCheckSpec();
 
     @Default("{}")
@@ -57,10 +61,13 @@ public class ShopClusterSpec {
     private StrategySpec strategy = new StrategySpec();
 
     @Size(max = 16)
-    @ValidationRule(value = "self.all(p, self.filter(q, q.name == p.name).size() == 1)",
-            message = "pool names must be unique", reason = "FieldValueDuplicate")
-    @JsonPropertyDescription("Weighted pools of shop pods (modes None and ActiveActive). Each pool is its own Deployment; "
-            + "the balancer weights its servers by the pool's weight. Default: one pool named main.")
+    @ValidationRule(
+            value = "self.all(p, self.filter(q, q.name == p.name).size() == 1)",
+            message = "pool names must be unique",
+            reason = "FieldValueDuplicate")
+    @JsonPropertyDescription(
+            "Weighted pools of shop pods (modes None and ActiveActive). Each pool is its own Deployment; "
+                    + "the balancer weights its servers by the pool's weight. Default: one pool named main.")
     private List<PoolSpec> pools = new ArrayList<>();
 
     @Default("{}")

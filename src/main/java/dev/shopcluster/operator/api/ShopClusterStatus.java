@@ -19,14 +19,15 @@ public class ShopClusterStatus {
             + "before any wiring changes, so an interrupted promotion is completed from it.")
     private Slot targetPrimary;
 
-    @JsonPropertyDescription("ActiveStandby: the slot (a or b) actually wired as primary: balancer config, NAME-primary "
-            + "Service and scale.")
+    @JsonPropertyDescription(
+            "ActiveStandby: the slot (a or b) actually wired as primary: balancer config, NAME-primary "
+                    + "Service and scale.")
     private Slot currentPrimary;
 
-    @JsonPropertyDescription("ActiveStandby: when the operator first saw the primary below minReadyPrimaries (RFC 3339); "
-            + "unset while it is healthy. Kept here so a restart neither resets nor skips the grace period.")
+    @JsonPropertyDescription(
+            "ActiveStandby: when the operator first saw the primary below minReadyPrimaries (RFC 3339); "
+                    + "unset while it is healthy. Kept here so a restart neither resets nor skips the grace period.")
     private String primaryUnreadySince;
-
 
     @JsonPropertyDescription("ActiveStandby: the slot a failover took traffic away from, while it recovers; it keeps "
             + "spec.replicas pods until it is healthy again.")
@@ -37,8 +38,8 @@ public class ShopClusterStatus {
     private String demotedReadySince;
 
     @StatusReplicas
-    @JsonPropertyDescription("Serving shop pods that exist (the primary slot's in ActiveStandby); read by the scale "
-            + "subresource.")
+    @JsonPropertyDescription(
+            "Serving shop pods that exist (the primary slot's in ActiveStandby); read by the scale " + "subresource.")
     private Integer replicas;
 
     @JsonPropertyDescription("Serving shop pods that are ready.")
@@ -69,7 +70,8 @@ public class ShopClusterStatus {
     @JsonPropertyDescription("Label selector of the serving shop pods; read by the scale subresource.")
     private String selector;
 
-    @JsonPropertyDescription("Ready, Progressing and Degraded (and FailedOver in ActiveStandby), in metav1.Condition form.")
+    @JsonPropertyDescription(
+            "Ready, Progressing and Degraded (and FailedOver in ActiveStandby), in metav1.Condition form.")
     private List<Condition> conditions = new ArrayList<>();
 
     public Long getObservedGeneration() {
@@ -232,8 +234,22 @@ public class ShopClusterStatus {
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, targetPrimary, currentPrimary, primaryUnreadySince, demotedPrimary,
-                demotedReadySince, replicas, readyReplicas, standbyReadyReplicas, failovers, lastFailoverTime,
-                recentFailoverTimes, failoverWaitSeconds, balancerConfigHash, selector, conditions);
+        return Objects.hash(
+                observedGeneration,
+                targetPrimary,
+                currentPrimary,
+                primaryUnreadySince,
+                demotedPrimary,
+                demotedReadySince,
+                replicas,
+                readyReplicas,
+                standbyReadyReplicas,
+                failovers,
+                lastFailoverTime,
+                recentFailoverTimes,
+                failoverWaitSeconds,
+                balancerConfigHash,
+                selector,
+                conditions);
     }
 }

@@ -43,8 +43,11 @@ public class ShopPodSpec extends PodSettings {
     private List<EnvFromSource> envFrom;
 
     @Size(max = 32)
-    @ValidationRule(value = RESTRICTED_VOLUMES_RULE, message = "volumes may only be configMap, secret, emptyDir, "
-            + "projected, downwardAPI, persistentVolumeClaim, ephemeral or csi: the types Pod Security restricted admits")
+    @ValidationRule(
+            value = RESTRICTED_VOLUMES_RULE,
+            message =
+                    "volumes may only be configMap, secret, emptyDir, "
+                            + "projected, downwardAPI, persistentVolumeClaim, ephemeral or csi: the types Pod Security restricted admits")
     @JsonPropertyDescription("Volumes of the shop pods, as pod.spec.volumes; mount them with volumeMounts. Only the "
             + "types Pod Security \"restricted\" admits (no hostPath).")
     private List<Volume> volumes;
@@ -76,8 +79,9 @@ public class ShopPodSpec extends PodSettings {
             + "pod.spec.topologySpreadConstraints.")
     private List<TopologySpreadConstraint> topologySpreadConstraints;
 
-    @JsonPropertyDescription("Liveness probe of the shop container, as container.livenessProbe: the kubelet restarts it "
-            + "when this fails. Unset: none. Readiness comes from healthCheck.")
+    @JsonPropertyDescription(
+            "Liveness probe of the shop container, as container.livenessProbe: the kubelet restarts it "
+                    + "when this fails. Unset: none. Readiness comes from healthCheck.")
     private Probe livenessProbe;
 
     @JsonPropertyDescription("Startup probe of the shop container, as container.startupProbe: liveness and readiness "

@@ -10,17 +10,28 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.hashOn) || self.type == 'ConsistentHash'",
-        message = "hashOn is only allowed when type is ConsistentHash", fieldPath = ".hashOn")
-@ValidationRule(value = "self.type != 'ConsistentHash' || has(self.hashOn)",
-        message = "hashOn is required when type is ConsistentHash", fieldPath = ".hashOn", reason = "FieldValueRequired")
-@ValidationRule(value = "!has(self.hashKey) || (has(self.hashOn) && (self.hashOn == 'Header' || self.hashOn == 'Cookie'))",
-        message = "hashKey is only allowed when hashOn is Header or Cookie", fieldPath = ".hashKey")
-@ValidationRule(value = "!has(self.hashOn) || !(self.hashOn == 'Header' || self.hashOn == 'Cookie') || has(self.hashKey)",
-        message = "hashKey is required when hashOn is Header or Cookie", fieldPath = ".hashKey",
+@ValidationRule(
+        value = "!has(self.hashOn) || self.type == 'ConsistentHash'",
+        message = "hashOn is only allowed when type is ConsistentHash",
+        fieldPath = ".hashOn")
+@ValidationRule(
+        value = "self.type != 'ConsistentHash' || has(self.hashOn)",
+        message = "hashOn is required when type is ConsistentHash",
+        fieldPath = ".hashOn",
         reason = "FieldValueRequired")
-@ValidationRule(value = "!has(self.boundedLoadPercent) || self.type == 'ConsistentHash'",
-        message = "boundedLoadPercent is only allowed when type is ConsistentHash", fieldPath = ".boundedLoadPercent")
+@ValidationRule(
+        value = "!has(self.hashKey) || (has(self.hashOn) && (self.hashOn == 'Header' || self.hashOn == 'Cookie'))",
+        message = "hashKey is only allowed when hashOn is Header or Cookie",
+        fieldPath = ".hashKey")
+@ValidationRule(
+        value = "!has(self.hashOn) || !(self.hashOn == 'Header' || self.hashOn == 'Cookie') || has(self.hashKey)",
+        message = "hashKey is required when hashOn is Header or Cookie",
+        fieldPath = ".hashKey",
+        reason = "FieldValueRequired")
+@ValidationRule(
+        value = "!has(self.boundedLoadPercent) || self.type == 'ConsistentHash'",
+        message = "boundedLoadPercent is only allowed when type is ConsistentHash",
+        fieldPath = ".boundedLoadPercent")
 public class StrategySpec {
 
     /**
@@ -35,7 +46,8 @@ public class StrategySpec {
             + "(see hashOn) or PowerOfTwoChoices (the less loaded of two random servers).")
     private StrategyType type = StrategyType.RoundRobin;
 
-    @JsonPropertyDescription("ConsistentHash only, required there: the request key to hash: SourceIP, Header, Cookie or URI.")
+    @JsonPropertyDescription(
+            "ConsistentHash only, required there: the request key to hash: SourceIP, Header, Cookie or URI.")
     private HashOn hashOn;
 
     @Size(min = 1, max = 64)

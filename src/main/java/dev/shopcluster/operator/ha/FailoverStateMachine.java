@@ -33,31 +33,44 @@ import java.util.Optional;
  */
 public final class FailoverStateMachine {
 
-    private FailoverStateMachine() {
-    }
+    private FailoverStateMachine() {}
 
-    public static HaDecision decide(HaPolicy policy, HaState state, SlotReadiness ready, Optional<Slot> switchoverTo,
-            Instant now) {
+    public static HaDecision decide(
+            HaPolicy policy, HaState state, SlotReadiness ready, Optional<Slot> switchoverTo, Instant now) {
         if (state.promotionInFlight()) {
-            return decision(policy, state, switchoverTo, null, Trigger.NONE,
-                    "completing the promotion of slot " + state.target().id(), false);
+            return decision(
+                    policy,
+                    state,
+                    switchoverTo,
+                    null,
+                    Trigger.NONE,
+                    "completing the promotion of slot " + state.target().id(),
+                    false);
         }
         Slot primary = state.current();
         Slot standby = primary.other();
         int primaryReady = ready.of(primary);
         int standbyReady = ready.of(standby);
         List<Instant> recent = state.recentFailovers().stream()
-                .filter(at -> at.plus(HaPolicy.BACKOFF_WINDOW).isAfter(now)).toList();
+                .filter(at -> at.plus(HaPolicy.BACKOFF_WINDOW).isAfter(now))
+                .toList();
 
         String waiting = null;
         if (switchoverTo.filter(slot -> slot == standby).isPresent()) {
             if (standbyReady >= policy.replicas()) {
-                return promote(policy, state, standby, Trigger.SWITCHOVER, recent, now,
-                        "switched over to slot %s: %d/%d ready".formatted(standby.id(), standbyReady, policy.replicas()));
+                return promote(
+                        policy,
+                        state,
+                        standby,
+                        Trigger.SWITCHOVER,
+                        recent,
+                        now,
+                        "switched over to slot %s: %d/%d ready"
+                                .formatted(standby.id(), standbyReady, policy.replicas()));
             }
             // Planned: the primary keeps serving (and can still fail over) until the requested slot is fully up.
-            waiting = "switchover to slot %s waits for its pods: %d/%d ready".formatted(standby.id(), standbyReady,
-                    policy.replicas());
+            waiting = "switchover to slot %s waits for its pods: %d/%d ready"
+                    .formatted(standby.id(), standbyReady, policy.replicas());
         }
 
         Timer timer = new Timer();
@@ -70,22 +83,42 @@ public final class FailoverStateMachine {
             unreadySince = state.primaryUnreadySince() != null ? state.primaryUnreadySince() : now;
             Duration wait = policy.failoverWait(recent.size());
             Instant deadline = unreadySince.plus(wait);
-            String observed = "slot %s had %d/%d ready for %ds".formatted(primary.id(), primaryReady, policy.replicas(),
-                    Duration.between(unreadySince, now).toSeconds());
+            String observed = "slot %s had %d/%d ready for %ds"
+                    .formatted(
+                            primary.id(),
+                            primaryReady,
+                            policy.replicas(),
+                            Duration.between(unreadySince, now).toSeconds());
             if (now.isBefore(deadline)) {
                 timer.at(Duration.between(now, deadline));
             } else if (standbyReady > primaryReady) {
                 List<Instant> withThis = new ArrayList<>(recent);
                 withThis.add(now);
-                return promote(policy, state, standby, Trigger.FAILOVER, withThis, now,
-                        "promoted slot %s: %s; the next failover waits %ds (%d in the last %d min)".formatted(
-                                standby.id(), observed, policy.failoverWait(withThis.size()).toSeconds(),
-                                withThis.size(), HaPolicy.BACKOFF_WINDOW.toMinutes()));
+                return promote(
+                        policy,
+                        state,
+                        standby,
+                        Trigger.FAILOVER,
+                        withThis,
+                        now,
+                        "promoted slot %s: %s; the next failover waits %ds (%d in the last %d min)"
+                                .formatted(
+                                        standby.id(),
+                                        observed,
+                                        policy.failoverWait(withThis.size()).toSeconds(),
+                                        withThis.size(),
+                                        HaPolicy.BACKOFF_WINDOW.toMinutes()));
             } else {
                 HaState stuck = stuck(state, unreadySince, recent);
-                return decision(policy, stuck, switchoverTo, timer.earliest, Trigger.NONE,
-                        "not promoting: %s and standby slot %s has %d ready, not more".formatted(observed, standby.id(),
-                                standbyReady), true);
+                return decision(
+                        policy,
+                        stuck,
+                        switchoverTo,
+                        timer.earliest,
+                        Trigger.NONE,
+                        "not promoting: %s and standby slot %s has %d ready, not more"
+                                .formatted(observed, standby.id(), standbyReady),
+                        true);
             }
         }
 
@@ -98,17 +131,38 @@ public final class FailoverStateMachine {
                 demotedReadySince = state.demotedReadySince() != null ? state.demotedReadySince() : now;
                 Instant deadline = demotedReadySince.plus(policy.grace());
                 if (!now.isBefore(deadline)) {
-                    return promote(policy, state, standby, Trigger.FAILBACK, recent, now,
-                            "failed back to slot %s: ready %d/%d for %ds".formatted(standby.id(), standbyReady,
-                                    policy.replicas(), policy.grace().toSeconds()));
+                    return promote(
+                            policy,
+                            state,
+                            standby,
+                            Trigger.FAILBACK,
+                            recent,
+                            now,
+                            "failed back to slot %s: ready %d/%d for %ds"
+                                    .formatted(
+                                            standby.id(),
+                                            standbyReady,
+                                            policy.replicas(),
+                                            policy.grace().toSeconds()));
                 }
                 timer.at(Duration.between(now, deadline));
             }
         }
-        HaState next = state.withPrimaryUnreadySince(unreadySince).withDemoted(demoted)
-                .withDemotedReadySince(demotedReadySince).withRecentFailovers(recent);
-        return decision(policy, next, switchoverTo, timer.earliest, Trigger.NONE, waiting != null ? waiting
-                : "slot %s is primary with %d/%d ready".formatted(primary.id(), primaryReady, policy.replicas()), false);
+        HaState next = state.withPrimaryUnreadySince(unreadySince)
+                .withDemoted(demoted)
+                .withDemotedReadySince(demotedReadySince)
+                .withRecentFailovers(recent);
+        return decision(
+                policy,
+                next,
+                switchoverTo,
+                timer.earliest,
+                Trigger.NONE,
+                waiting != null
+                        ? waiting
+                        : "slot %s is primary with %d/%d ready"
+                                .formatted(primary.id(), primaryReady, policy.replicas()),
+                false);
     }
 
     /** Records the wiring of the target as complete. */
@@ -116,11 +170,20 @@ public final class FailoverStateMachine {
         return state.withCurrent(state.target());
     }
 
-    private static HaDecision promote(HaPolicy policy, HaState state, Slot to, Trigger trigger,
-            List<Instant> recentFailovers, Instant now, String message) {
+    private static HaDecision promote(
+            HaPolicy policy,
+            HaState state,
+            Slot to,
+            Trigger trigger,
+            List<Instant> recentFailovers,
+            Instant now,
+            String message) {
         boolean failover = trigger == Trigger.FAILOVER;
-        HaState next = state.withTarget(to).withPrimaryUnreadySince(null).withDemoted(failover ? state.current() : null)
-                .withDemotedReadySince(null).withRecentFailovers(recentFailovers);
+        HaState next = state.withTarget(to)
+                .withPrimaryUnreadySince(null)
+                .withDemoted(failover ? state.current() : null)
+                .withDemotedReadySince(null)
+                .withRecentFailovers(recentFailovers);
         if (failover) {
             next = next.withFailovers(state.failovers() + 1, now);
         }
@@ -129,7 +192,8 @@ public final class FailoverStateMachine {
 
     /** Past the grace with no better standby: the standby, demoted or not, is not healthy now either. */
     private static HaState stuck(HaState state, Instant unreadySince, List<Instant> recentFailovers) {
-        return state.withPrimaryUnreadySince(unreadySince).withDemotedReadySince(null)
+        return state.withPrimaryUnreadySince(unreadySince)
+                .withDemotedReadySince(null)
                 .withRecentFailovers(recentFailovers);
     }
 
@@ -137,10 +201,17 @@ public final class FailoverStateMachine {
      * The target runs {@code replicas}; so does the other slot while a failover's demoted slot recovers
      * or while it is the requested switchover target; otherwise it runs {@code standbyReplicas}.
      */
-    private static HaDecision decision(HaPolicy policy, HaState state, Optional<Slot> switchoverTo, Duration recheck,
-            Trigger trigger, String message, boolean noHealthyStandby) {
+    private static HaDecision decision(
+            HaPolicy policy,
+            HaState state,
+            Optional<Slot> switchoverTo,
+            Duration recheck,
+            Trigger trigger,
+            String message,
+            boolean noHealthyStandby) {
         Slot other = state.target().other();
-        boolean otherAtFullSize = state.demoted() == other || switchoverTo.filter(slot -> slot == other).isPresent();
+        boolean otherAtFullSize = state.demoted() == other
+                || switchoverTo.filter(slot -> slot == other).isPresent();
         int primaryReplicas = policy.replicas();
         int otherReplicas = otherAtFullSize ? policy.replicas() : policy.standbyReplicas();
         int a = state.target() == Slot.A ? primaryReplicas : otherReplicas;

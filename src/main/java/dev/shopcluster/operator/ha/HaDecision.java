@@ -15,8 +15,14 @@ import java.time.Duration;
  * @param message for events and conditions: what was observed
  * @param noHealthyStandby the primary is past its grace period but the standby has no more ready pods
  */
-public record HaDecision(HaState state, int replicasA, int replicasB, Duration recheckAfter, Trigger trigger,
-        String message, boolean noHealthyStandby) {
+public record HaDecision(
+        HaState state,
+        int replicasA,
+        int replicasB,
+        Duration recheckAfter,
+        Trigger trigger,
+        String message,
+        boolean noHealthyStandby) {
 
     public enum Trigger {
         NONE,

@@ -6,8 +6,8 @@ import dev.shopcluster.operator.api.ShopClusterSpec;
 import java.time.Duration;
 
 /** The parts of the spec that steer promotion. */
-public record HaPolicy(int replicas, int standbyReplicas, int minReadyPrimaries, Duration grace,
-        FailbackPolicy failback) {
+public record HaPolicy(
+        int replicas, int standbyReplicas, int minReadyPrimaries, Duration grace, FailbackPolicy failback) {
 
     /** Failovers this recent make the next one wait longer. */
     public static final Duration BACKOFF_WINDOW = Duration.ofMinutes(10);
@@ -16,8 +16,12 @@ public record HaPolicy(int replicas, int standbyReplicas, int minReadyPrimaries,
 
     public static HaPolicy of(ShopClusterSpec spec) {
         HighAvailabilitySpec ha = spec.getHighAvailability();
-        return new HaPolicy(spec.getReplicas(), ha.getStandbyReplicas(), ha.getMinReadyPrimaries(),
-                Duration.ofSeconds(ha.getFailoverAfterSeconds()), ha.getFailback());
+        return new HaPolicy(
+                spec.getReplicas(),
+                ha.getStandbyReplicas(),
+                ha.getMinReadyPrimaries(),
+                Duration.ofSeconds(ha.getFailoverAfterSeconds()),
+                ha.getFailback());
     }
 
     /**

@@ -19,8 +19,15 @@ import java.util.function.Consumer;
  * @param recentFailovers when the failovers of the last {@link HaPolicy#BACKOFF_WINDOW} were decided, oldest
  *     first: each one doubles the wait before the next
  */
-public record HaState(Slot target, Slot current, Instant primaryUnreadySince, Slot demoted, Instant demotedReadySince,
-        int failovers, Instant lastFailover, List<Instant> recentFailovers) {
+public record HaState(
+        Slot target,
+        Slot current,
+        Instant primaryUnreadySince,
+        Slot demoted,
+        Instant demotedReadySince,
+        int failovers,
+        Instant lastFailover,
+        List<Instant> recentFailovers) {
 
     public HaState {
         recentFailovers = List.copyOf(recentFailovers);
@@ -103,8 +110,15 @@ public record HaState(Slot target, Slot current, Instant primaryUnreadySince, Sl
         }
 
         HaState state() {
-            return new HaState(target, current, primaryUnreadySince, demoted, demotedReadySince, failovers,
-                    lastFailover, recentFailovers);
+            return new HaState(
+                    target,
+                    current,
+                    primaryUnreadySince,
+                    demoted,
+                    demotedReadySince,
+                    failovers,
+                    lastFailover,
+                    recentFailovers);
         }
     }
 }

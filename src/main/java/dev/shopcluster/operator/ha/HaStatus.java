@@ -7,19 +7,21 @@ import java.util.List;
 /** Reads and writes the promotion state in a ShopCluster's status. */
 public final class HaStatus {
 
-    private HaStatus() {
-    }
+    private HaStatus() {}
 
     public static HaState read(ShopClusterStatus status) {
         if (status == null || status.getTargetPrimary() == null) {
             return HaState.initial();
         }
         List<String> recent = status.getRecentFailoverTimes() != null ? status.getRecentFailoverTimes() : List.of();
-        return new HaState(status.getTargetPrimary(),
+        return new HaState(
+                status.getTargetPrimary(),
                 status.getCurrentPrimary() != null ? status.getCurrentPrimary() : status.getTargetPrimary(),
-                instant(status.getPrimaryUnreadySince()), status.getDemotedPrimary(),
+                instant(status.getPrimaryUnreadySince()),
+                status.getDemotedPrimary(),
                 instant(status.getDemotedReadySince()),
-                status.getFailovers() != null ? status.getFailovers() : 0, instant(status.getLastFailoverTime()),
+                status.getFailovers() != null ? status.getFailovers() : 0,
+                instant(status.getLastFailoverTime()),
                 recent.stream().map(Instant::parse).toList());
     }
 
@@ -32,9 +34,12 @@ public final class HaStatus {
         status.setDemotedReadySince(text(state.demotedReadySince()));
         status.setFailovers(state.failovers());
         status.setLastFailoverTime(text(state.lastFailover()));
-        status.setRecentFailoverTimes(state.recentFailovers().isEmpty() ? null
-                : state.recentFailovers().stream().map(HaStatus::text).toList());
-        status.setFailoverWaitSeconds((int) policy.failoverWait(state.recentFailovers().size()).toSeconds());
+        status.setRecentFailoverTimes(
+                state.recentFailovers().isEmpty()
+                        ? null
+                        : state.recentFailovers().stream().map(HaStatus::text).toList());
+        status.setFailoverWaitSeconds(
+                (int) policy.failoverWait(state.recentFailovers().size()).toSeconds());
     }
 
     private static Instant instant(String text) {

@@ -6,5 +6,4 @@ package dev.shopcluster.operator.ha;
  * @param decision this reconcile's decision
  * @param state the promotion state to record: the decision's, marked wired once every child was applied
  */
-public record PromotionOutcome(HaDecision decision, HaState state) {
-}
+public record PromotionOutcome(HaDecision decision, HaState state) {}

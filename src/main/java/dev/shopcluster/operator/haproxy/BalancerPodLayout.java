@@ -12,9 +12,11 @@ public final class BalancerPodLayout {
 
     /** Ports above 1024 so HAProxy runs without privileges. */
     public static final int HTTP_PORT = 8080;
+
     public static final String HTTP_PORT_NAME = "http";
     /** The health endpoint's and Prometheus exporter's port. */
     public static final int MONITOR_PORT = 8405;
+
     public static final String MONITOR_PORT_NAME = "monitor";
     public static final String HEALTH_PATH = "/healthz";
     public static final String METRICS_PATH = "/metrics";
@@ -31,18 +33,19 @@ public final class BalancerPodLayout {
     public static final String CONFIG_DIR = "/usr/local/etc/haproxy";
     /** The ConfigMap key, and so the file name, of the rendered config. */
     public static final String CONFIG_FILE_NAME = "haproxy.cfg";
+
     public static final String CONFIG_FILE = CONFIG_DIR + "/" + CONFIG_FILE_NAME;
 
     /** An emptyDir shared by HAProxy and the reload sidecar. */
     public static final String RUNTIME_DIR = "/var/run/haproxy";
     /** File names in the runtime directory. */
     public static final String ADMIN_SOCKET = "admin.sock";
+
     public static final String SERVER_STATE_FILE = "servers.state";
     public static final String PID_FILE_NAME = "haproxy.pid";
     public static final String PID_FILE = RUNTIME_DIR + "/" + PID_FILE_NAME;
 
-    private BalancerPodLayout() {
-    }
+    private BalancerPodLayout() {}
 
     /** A file in the pod's runtime directory. */
     public static String runtimeFile(String name) {

@@ -5,7 +5,10 @@ import static dev.shopcluster.operator.haproxy.BalancerPodLayout.HEALTH_PATH;
 import static dev.shopcluster.operator.haproxy.BalancerPodLayout.METRICS_PATH;
 import static dev.shopcluster.operator.haproxy.BalancerPodLayout.SERVER_STATE_FILE;
 
+import dev.shopcluster.operator.api.BalancerTimeouts;
 import dev.shopcluster.operator.api.HealthCheckSpec;
+import dev.shopcluster.operator.api.OutlierDetectionSpec;
+import dev.shopcluster.operator.api.OutlierObserve;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterSpec;
 import dev.shopcluster.operator.api.StrategySpec;
@@ -31,11 +34,14 @@ public final class HaproxyConfigRenderer {
 
     /** The backend every request goes to. */
     public static final String BACKEND = "shop";
+    /** Interval of the checks after a failed one, until the pod is up again or out. */
+    static final int FAST_CHECK_MILLIS = 100;
     /** HAProxy's highest server weight; see {@link #serverWeight}. */
     static final int MAX_WEIGHT = 256;
 
     private static final Pattern DNS_LABEL = Pattern.compile("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$");
-    private static final Pattern DNS_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$");
+    private static final Pattern DNS_NAME =
+            Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$");
     private static final Pattern ADDRESS = Pattern.compile("^[0-9a-fA-F.:]*$");
     private static final Pattern TOKEN = Pattern.compile(StrategySpec.TOKEN_PATTERN);
     private static final Pattern PATH = Pattern.compile(HealthCheckSpec.PATH_PATTERN);
@@ -44,8 +50,7 @@ public final class HaproxyConfigRenderer {
             " string ([0-9a-f]{64}) if \\{ path " + Pattern.quote(BalancerPodLayout.CONFIG_HASH_PATH) + " \\}");
     private static final Pattern RUNTIME_DIR = Pattern.compile("^/[A-Za-z0-9._/-]*$");
 
-    private HaproxyConfigRenderer() {
-    }
+    private HaproxyConfigRenderer() {}
 
     /**
      * @param groups the shop's pools or slots, in order; backup servers for the standby slot
@@ -63,16 +68,27 @@ public final class HaproxyConfigRenderer {
         range(health.getIntervalMillis(), 100, 60000, "spec.healthCheck.intervalMillis");
         range(health.getFall(), 1, 10, "spec.healthCheck.fall");
         range(health.getRise(), 1, 10, "spec.healthCheck.rise");
+        range(health.getTimeoutMillis(), 10, 60000, "spec.healthCheck.timeoutMillis");
         int slowStart = spec.getBalancer().getSlowStartSeconds();
         range(slowStart, 0, 300, "spec.balancer.slowStartSeconds");
+        BalancerTimeouts timeouts = spec.getBalancer().getTimeouts();
+        range(timeouts.getConnectMillis(), 10, 10000, "spec.balancer.timeouts.connectMillis");
+        range(timeouts.getRequestMillis(), 100, 3600000, "spec.balancer.timeouts.requestMillis");
+        range(timeouts.getPerTryMillis(), 50, timeouts.getRequestMillis(), "spec.balancer.timeouts.perTryMillis");
+        OutlierDetectionSpec outliers = spec.getBalancer().getOutlierDetection();
+        range(outliers.getConsecutiveErrors(), 1, 100, "spec.balancer.outlierDetection.consecutiveErrors");
         check(DNS_NAME, env.clusterDomain(), "cluster domain");
         check(ADDRESS, env.bindAddress(), "bind address");
         check(RUNTIME_DIR, env.runtimeDir(), "runtime directory");
 
         StringBuilder cfg = new StringBuilder(2048);
-        cfg.append("# Rendered by shop-operator for ShopCluster ").append(namespace).append('/').append(name)
+        cfg.append("# Rendered by shop-operator for ShopCluster ")
+                .append(namespace)
+                .append('/')
+                .append(name)
                 .append(". Do not edit.\n");
-        cfg.append("""
+        cfg.append(
+                """
                 global
                     master-worker
                     stats socket %1$s/%2$s mode 600 level admin
@@ -94,26 +110,41 @@ public final class HaproxyConfigRenderer {
                     option redispatch 1
                     retries %4$d
                     retry-on conn-failure empty-response junk-response response-timeout
-                    timeout connect 2s
+                    # Also the pause before retrying after a refused connection: min(timeout connect, 1 s).
+                    timeout connect %5$dms
                     timeout client 30s
-                    timeout server 30s
+                    # Requests that may change state; GET, HEAD and OPTIONS get the per-try timeout (backend).
+                    timeout server %6$dms
                     timeout http-request 10s
                     timeout http-keep-alive 10s
                     timeout queue 5s
-                    timeout check 2s
+                    timeout check %7$dms
 
-                """.formatted(env.runtimeDir(), ADMIN_SOCKET, SERVER_STATE_FILE, retries(groups)));
+                """
+                        .formatted(
+                                env.runtimeDir(),
+                                ADMIN_SOCKET,
+                                SERVER_STATE_FILE,
+                                retries(groups, timeouts),
+                                timeouts.getConnectMillis(),
+                                timeouts.getRequestMillis(),
+                                health.getTimeoutMillis()));
         cfg.append("resolvers kubernetes\n");
         if (env.nameservers().isEmpty()) {
             cfg.append("    parse-resolv-conf\n");
         }
         for (int i = 0; i < env.nameservers().size(); i++) {
             InetSocketAddress server = env.nameservers().get(i);
-            cfg.append("    nameserver dns").append(i + 1).append(' ')
-                    .append(check(ADDRESS, server.getAddress().getHostAddress(), "nameserver")).append(':')
-                    .append(server.getPort()).append('\n');
+            cfg.append("    nameserver dns")
+                    .append(i + 1)
+                    .append(' ')
+                    .append(check(ADDRESS, server.getAddress().getHostAddress(), "nameserver"))
+                    .append(':')
+                    .append(server.getPort())
+                    .append('\n');
         }
-        cfg.append("""
+        cfg.append(
+                """
                     accepted_payload_size 8192
                     resolve_retries 3
                     timeout resolve 1s
@@ -135,32 +166,69 @@ public final class HaproxyConfigRenderer {
                     default_backend %6$s
 
                 backend %6$s
-                """.formatted(env.bindAddress(), env.monitorPort(), HEALTH_PATH, METRICS_PATH, env.httpPort(), BACKEND,
-                HASH_PLACEHOLDER, BalancerPodLayout.CONFIG_HASH_PATH));
-        BalanceAlgorithm.directives(spec.getStrategy()).forEach(line -> cfg.append("    ").append(line).append('\n'));
+                """
+                        .formatted(
+                                env.bindAddress(),
+                                env.monitorPort(),
+                                HEALTH_PATH,
+                                METRICS_PATH,
+                                env.httpPort(),
+                                BACKEND,
+                                HASH_PLACEHOLDER,
+                                BalancerPodLayout.CONFIG_HASH_PATH));
+        BalanceAlgorithm.directives(spec.getStrategy())
+                .forEach(line -> cfg.append("    ").append(line).append('\n'));
         if (groups.stream().anyMatch(ShopGroup::isBackup)) {
             // Every standby server takes traffic when the primaries are down, not only the first one.
             cfg.append("    option allbackups\n");
         }
+        // Each attempt of a retryable request waits this long; a hung pod costs one attempt, not the request.
+        cfg.append("    http-request set-timeout server ")
+                .append(timeouts.getPerTryMillis())
+                .append("ms if METH_GET || METH_HEAD || METH_OPTIONS\n");
         cfg.append("    option httpchk\n");
-        cfg.append("    http-check send meth GET uri ").append(health.getPath()).append(" ver HTTP/1.1 hdr Host shop\n");
+        cfg.append("    http-check send meth GET uri ")
+                .append(health.getPath())
+                .append(" ver HTTP/1.1 hdr Host shop\n");
         cfg.append("    http-check expect rstatus ^[23]\n");
-        // observe: a server that refuses live connections is taken out at once, not only by the next checks.
-        cfg.append("    default-server check inter ").append(health.getIntervalMillis()).append("ms fall ")
-                .append(health.getFall()).append(" rise ").append(health.getRise())
+        // fastinter: after a failed check, check again soon, so a hung pod is out within about a second.
+        // observe: failures on live traffic take a pod out at once, not only by the next checks.
+        cfg.append("    default-server check inter ")
+                .append(health.getIntervalMillis())
+                .append("ms fastinter ")
+                .append(fastInterval(health))
+                .append("ms fall ")
+                .append(health.getFall())
+                .append(" rise ")
+                .append(health.getRise())
                 .append(slowStart > 0 ? " slowstart " + slowStart + "s" : "")
-                .append(" observe layer4 error-limit 1 on-error mark-down")
+                .append(" observe ")
+                .append(outliers.getObserve() == OutlierObserve.Responses ? "layer7" : "layer4")
+                .append(" error-limit ")
+                .append(outliers.getConsecutiveErrors())
+                .append(" on-error mark-down")
                 .append(" resolvers kubernetes resolve-prefer ipv4 init-addr last,none\n");
         int maxWeight = groups.stream().mapToInt(ShopGroup::weight).max().orElse(1);
+        String ringKey = BalanceAlgorithm.hashesOnRing(spec.getStrategy()) ? " hash-key addr-port" : "";
         for (ShopGroup group : groups) {
             String groupName = check(DNS_LABEL, group.name(), "pool name");
             String host = check(DNS_LABEL, group.objectName(), "object name") + "." + namespace + ".svc."
                     + env.clusterDomain();
             range(group.weight(), 1, MAX_WEIGHT, "pool weight");
-            cfg.append("    server-template ").append(groupName).append('-').append(' ')
-                    .append(serverSlots(group.replicas())).append(' ').append(host).append(':').append(spec.getPort())
-                    .append(" weight ").append(serverWeight(group.weight(), maxWeight))
-                    .append(group.isBackup() ? " backup" : "").append('\n');
+            cfg.append("    server-template ")
+                    .append(groupName)
+                    .append('-')
+                    .append(' ')
+                    .append(serverSlots(group.replicas()))
+                    .append(' ')
+                    .append(host)
+                    .append(':')
+                    .append(spec.getPort())
+                    .append(" weight ")
+                    .append(serverWeight(group.weight(), maxWeight))
+                    .append(ringKey)
+                    .append(group.isBackup() ? " backup" : "")
+                    .append('\n');
         }
         // The hash of the text with the placeholder, so anyone can recompute it from the config alone.
         String text = cfg.toString();
@@ -171,14 +239,16 @@ public final class HaproxyConfigRenderer {
     public static String hashOf(String renderedConfig) {
         Matcher embedded = EMBEDDED_HASH.matcher(renderedConfig);
         if (!embedded.find()) {
-            throw new IllegalArgumentException("not a config rendered by " + HaproxyConfigRenderer.class.getSimpleName());
+            throw new IllegalArgumentException(
+                    "not a config rendered by " + HaproxyConfigRenderer.class.getSimpleName());
         }
         return embedded.group(1);
     }
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
@@ -201,13 +271,23 @@ public final class HaproxyConfigRenderer {
         return Math.max(replicas * 2, replicas + 4);
     }
 
+    static int fastInterval(HealthCheckSpec health) {
+        return Math.min(health.getIntervalMillis(), FAST_CHECK_MILLIS);
+    }
+
     /**
-     * One retry per serving pod (at least 3, at most 10): with a redispatch on every retry, a request
-     * can pass every dead primary before the standby takes over.
+     * As many attempts as fit into the request timeout at the per-try timeout, and at least one retry per
+     * serving pod (at least 3; HAProxy's retries are at most 10 here): with a redispatch on every retry, a
+     * request can pass every dead or hung primary until the health checks take them out and the standby
+     * answers.
      */
-    static int retries(List<ShopGroup> groups) {
-        int serving = groups.stream().filter(group -> !group.isBackup()).mapToInt(ShopGroup::replicas).sum();
-        return Math.min(10, Math.max(3, serving));
+    static int retries(List<ShopGroup> groups, BalancerTimeouts timeouts) {
+        int serving = groups.stream()
+                .filter(group -> !group.isBackup())
+                .mapToInt(ShopGroup::replicas)
+                .sum();
+        int fitting = timeouts.getRequestMillis() / timeouts.getPerTryMillis() - 1;
+        return Math.min(10, Math.max(3, Math.max(serving, fitting)));
     }
 
     static String check(Pattern pattern, String value, String what) {

@@ -14,8 +14,13 @@ import java.util.List;
  * @param monitorPort the health endpoint's and Prometheus exporter's port
  * @param runtimeDir directory of the admin socket
  */
-public record HaproxyEnvironment(String clusterDomain, List<InetSocketAddress> nameservers, String bindAddress,
-        int httpPort, int monitorPort, String runtimeDir) {
+public record HaproxyEnvironment(
+        String clusterDomain,
+        List<InetSocketAddress> nameservers,
+        String bindAddress,
+        int httpPort,
+        int monitorPort,
+        String runtimeDir) {
 
     public HaproxyEnvironment {
         nameservers = List.copyOf(nameservers);
@@ -23,7 +28,12 @@ public record HaproxyEnvironment(String clusterDomain, List<InetSocketAddress> n
 
     /** The balancer pod: resolvers from resolv.conf, the pod's ports and runtime directory. */
     public static HaproxyEnvironment pod(String clusterDomain) {
-        return new HaproxyEnvironment(clusterDomain, List.of(), "", BalancerPodLayout.HTTP_PORT,
-                BalancerPodLayout.MONITOR_PORT, BalancerPodLayout.RUNTIME_DIR);
+        return new HaproxyEnvironment(
+                clusterDomain,
+                List.of(),
+                "",
+                BalancerPodLayout.HTTP_PORT,
+                BalancerPodLayout.MONITOR_PORT,
+                BalancerPodLayout.RUNTIME_DIR);
     }
 }

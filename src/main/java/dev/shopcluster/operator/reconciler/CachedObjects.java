@@ -14,8 +14,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Transforming
  */
 final class CachedObjects {
 
-    private CachedObjects() {
-    }
+    private CachedObjects() {}
 
     /**
      * A child keeps its spec, status and metadata, and only the operator's own managedFields entry: the
@@ -37,8 +36,11 @@ final class CachedObjects {
         pod.setSpec(null);
         if (pod.getStatus() != null) {
             // The IP is how the operator asks a balancer pod which config it serves (LoadedConfigProbe).
-            pod.setStatus(new PodStatusBuilder().withConditions(pod.getStatus().getConditions())
-                    .withPhase(pod.getStatus().getPhase()).withPodIP(pod.getStatus().getPodIP()).build());
+            pod.setStatus(new PodStatusBuilder()
+                    .withConditions(pod.getStatus().getConditions())
+                    .withPhase(pod.getStatus().getPhase())
+                    .withPodIP(pod.getStatus().getPodIP())
+                    .build());
         }
         return pod;
     }

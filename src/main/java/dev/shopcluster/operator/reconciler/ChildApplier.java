@@ -35,7 +35,8 @@ final class ChildApplier {
         if (actual != null && matcher.matches(actual, desired, context)) {
             return Outcome.UNCHANGED;
         }
-        context.getClient().resource(desired)
+        context.getClient()
+                .resource(desired)
                 .fieldManager(context.getControllerConfiguration().fieldManager())
                 .forceConflicts()
                 .serverSideApply();
@@ -49,7 +50,9 @@ final class ChildApplier {
     private static HasMetadata observed(HasMetadata desired, Context<ShopCluster> context) {
         return context.getSecondaryResourcesAsStream(desired.getClass())
                 .map(HasMetadata.class::cast)
-                .filter(child -> child.getMetadata().getName().equals(desired.getMetadata().getName()))
+                .filter(child -> child.getMetadata()
+                        .getName()
+                        .equals(desired.getMetadata().getName()))
                 .findFirst()
                 .orElseGet(() -> context.getClient().resource(desired).get());
     }
@@ -61,7 +64,8 @@ final class ChildApplier {
 
     /** What the API server said, as it said it (not the client's wrapping), within a condition's reach. */
     static String serverMessage(KubernetesClientException e) {
-        String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage()
                 : e.getMessage();
         return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE) + "…";
     }

@@ -43,7 +43,8 @@ final class ConfigDelivery {
     record PodMark(String hash, Instant requested) {
 
         static PodMark of(Pod pod) {
-            String value = pod.getMetadata().getAnnotations() == null ? null
+            String value = pod.getMetadata().getAnnotations() == null
+                    ? null
                     : pod.getMetadata().getAnnotations().get(ANNOTATION);
             if (value == null) {
                 return new PodMark(null, null);
@@ -53,7 +54,8 @@ final class ConfigDelivery {
                 return new PodMark(value, null);
             }
             try {
-                return new PodMark(value.substring(0, at), Instant.ofEpochMilli(Long.parseLong(value.substring(at + 1))));
+                return new PodMark(
+                        value.substring(0, at), Instant.ofEpochMilli(Long.parseLong(value.substring(at + 1))));
             } catch (NumberFormatException e) {
                 return new PodMark(null, null);
             }
@@ -108,8 +110,11 @@ final class ConfigDelivery {
 
     private static void annotate(KubernetesClient client, Pod pod, String value) {
         try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE),
+            client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName())
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
                             "{\"metadata\":{\"annotations\":{\"" + ANNOTATION + "\":\"" + value + "\"}}}");
         } catch (KubernetesClientException e) {
             // A pod deleted meanwhile needs no config; the next reconcile sees the rest.

@@ -24,13 +24,17 @@ final class EventRecorder {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         var event = new EventBuilder()
                 .withNewMetadata()
-                    .withName(shop.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13))
-                    .withNamespace(shop.getMetadata().getNamespace())
+                .withName(shop.getMetadata().getName() + "."
+                        + UUID.randomUUID().toString().substring(0, 13))
+                .withNamespace(shop.getMetadata().getNamespace())
                 .endMetadata()
                 .withNewInvolvedObject()
-                    .withApiVersion(shop.getApiVersion()).withKind(shop.getKind())
-                    .withName(shop.getMetadata().getName()).withNamespace(shop.getMetadata().getNamespace())
-                    .withUid(shop.getMetadata().getUid()).withResourceVersion(shop.getMetadata().getResourceVersion())
+                .withApiVersion(shop.getApiVersion())
+                .withKind(shop.getKind())
+                .withName(shop.getMetadata().getName())
+                .withNamespace(shop.getMetadata().getNamespace())
+                .withUid(shop.getMetadata().getUid())
+                .withResourceVersion(shop.getMetadata().getResourceVersion())
                 .endInvolvedObject()
                 .withType(type.name())
                 .withReason(reason)
@@ -38,15 +42,21 @@ final class EventRecorder {
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
                 .withCount(1)
-                .withNewSource().withComponent(ShopLabels.MANAGER).endSource()
+                .withNewSource()
+                .withComponent(ShopLabels.MANAGER)
+                .endSource()
                 .withReportingComponent(ShopLabels.MANAGER)
                 .build();
         try {
             client.v1().events().resource(event).create();
         } catch (KubernetesClientException e) {
             // An event is a courtesy to the reader; failing to record one must not fail the reconcile.
-            LOG.warnf("could not record event %s on %s/%s: %s", reason, shop.getMetadata().getNamespace(),
-                    shop.getMetadata().getName(), e.getMessage());
+            LOG.warnf(
+                    "could not record event %s on %s/%s: %s",
+                    reason,
+                    shop.getMetadata().getNamespace(),
+                    shop.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 }

@@ -38,8 +38,10 @@ final class HaMetrics {
     }
 
     private Counter failovers(ShopCluster shop) {
-        return Counter.builder("shop.failovers").description("Promotions because the primary slot was unready")
-                .tags(tags(shop)).register(registry);
+        return Counter.builder("shop.failovers")
+                .description("Promotions because the primary slot was unready")
+                .tags(tags(shop))
+                .register(registry);
     }
 
     void wired(ShopCluster shop) {
@@ -47,7 +49,9 @@ final class HaMetrics {
         if (started != null) {
             Timer.builder("shop.promotion.duration")
                     .description("From a promotion decision to the balancer config, primary Service and scale wired")
-                    .tags(tags(shop)).publishPercentiles(0.5, 0.99).register(registry)
+                    .tags(tags(shop))
+                    .publishPercentiles(0.5, 0.99)
+                    .register(registry)
                     .record(Duration.ofNanos(System.nanoTime() - started));
         }
     }
@@ -57,6 +61,10 @@ final class HaMetrics {
     }
 
     private static Tags tags(ShopCluster shop) {
-        return Tags.of("namespace", shop.getMetadata().getNamespace(), "name", shop.getMetadata().getName());
+        return Tags.of(
+                "namespace",
+                shop.getMetadata().getNamespace(),
+                "name",
+                shop.getMetadata().getName());
     }
 }

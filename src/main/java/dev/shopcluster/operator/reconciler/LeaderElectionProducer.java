@@ -29,21 +29,30 @@ class LeaderElectionProducer {
 
     @Produces
     @Singleton
-    LeaderElectionConfiguration leaderElection(KubernetesClient client,
+    LeaderElectionConfiguration leaderElection(
+            KubernetesClient client,
             @ConfigProperty(name = "shop.operator.leader-election.lease-name", defaultValue = "shop-operator-leader")
-            String leaseName,
+                    String leaseName,
             @ConfigProperty(name = "shop.operator.leader-election.lease-namespace") Optional<String> leaseNamespace) {
-        LeaderCallbacks exitWhenLeaseLost = new LeaderCallbacks(() -> { }, LeaderElectionProducer::leaseLost, leader -> { });
+        LeaderCallbacks exitWhenLeaseLost =
+                new LeaderCallbacks(() -> {}, LeaderElectionProducer::leaseLost, leader -> {});
         String namespace = leaseNamespace(leaseNamespace, client.getNamespace());
         LOG.infof("leader election through Lease %s/%s", namespace, leaseName);
-        return new LeaderElectionConfiguration(leaseName, namespace, LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        return new LeaderElectionConfiguration(
+                leaseName,
+                namespace,
+                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                 LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, exitWhenLeaseLost, false);
+                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                null,
+                exitWhenLeaseLost,
+                false);
     }
 
     /** The configured namespace, else the client's (pod or kubeconfig context), else {@code default}. */
     static String leaseNamespace(Optional<String> configured, String clientNamespace) {
-        return configured.filter(n -> !n.isBlank())
+        return configured
+                .filter(n -> !n.isBlank())
                 .or(() -> Optional.ofNullable(clientNamespace).filter(n -> !n.isBlank()))
                 .orElse(DEFAULT_NAMESPACE);
     }
@@ -60,7 +69,7 @@ class LeaderElectionProducer {
     }
 
     private static boolean shuttingDown() {
-        Thread probe = new Thread(() -> { });
+        Thread probe = new Thread(() -> {});
         try {
             Runtime.getRuntime().addShutdownHook(probe);
             Runtime.getRuntime().removeShutdownHook(probe);

@@ -30,10 +30,14 @@ public interface LoadedConfigProbe {
             }
             String host = ip.contains(":") ? "[" + ip + "]" : ip;
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":"
-                    + BalancerPodLayout.MONITOR_PORT + BalancerPodLayout.CONFIG_HASH_PATH)).timeout(timeout).build();
+                            + BalancerPodLayout.MONITOR_PORT + BalancerPodLayout.CONFIG_HASH_PATH))
+                    .timeout(timeout)
+                    .build();
             try {
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                return response.statusCode() == 200 ? Optional.of(response.body().trim()) : Optional.empty();
+                return response.statusCode() == 200
+                        ? Optional.of(response.body().trim())
+                        : Optional.empty();
             } catch (IOException e) {
                 return Optional.empty();
             } catch (InterruptedException e) {

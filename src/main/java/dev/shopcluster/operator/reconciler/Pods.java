@@ -9,8 +9,7 @@ import java.util.stream.Stream;
 /** A shop's pods as the informer sees them. */
 final class Pods {
 
-    private Pods() {
-    }
+    private Pods() {}
 
     /** The shop's pods of one component (shop or balancer). */
     static Stream<Pod> of(Context<ShopCluster> context, String component) {
@@ -20,7 +19,8 @@ final class Pods {
 
     /** The kubelet reports the pod Ready: every container passes its readiness probe. */
     static boolean isReady(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getConditions() != null
+        return pod.getStatus() != null
+                && pod.getStatus().getConditions() != null
                 && pod.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }

@@ -15,7 +15,6 @@ import dev.shopcluster.operator.resources.ShopServices;
 import dev.shopcluster.operator.status.ShopStatusAggregator;
 import dev.shopcluster.operator.topology.SlotPlan;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -60,7 +59,10 @@ final class PromotionFlow {
          */
         SlotPlan plan() {
             Slot primary = decision.primary();
-            return new SlotPlan(primary, decision.state().promotionInFlight() ? null : primary, decision.replicasA(),
+            return new SlotPlan(
+                    primary,
+                    decision.state().promotionInFlight() ? null : primary,
+                    decision.replicasA(),
                     decision.replicasB());
         }
     }
@@ -70,8 +72,8 @@ final class PromotionFlow {
         metrics.observe(shop);
         HaState recorded = HaStatus.read(shop.getStatus());
         Optional<Slot> switchoverTo = switchoverRequest(shop);
-        HaDecision decision = FailoverStateMachine.decide(HaPolicy.of(shop.getSpec()), recorded,
-                observeReadiness(context), switchoverTo, now);
+        HaDecision decision = FailoverStateMachine.decide(
+                HaPolicy.of(shop.getSpec()), recorded, observeReadiness(context), switchoverTo, now);
         if (decision.state().target() != recorded.target()) {
             shop = recordDecision(shop, decision, context, now);
         }
@@ -86,8 +88,8 @@ final class PromotionFlow {
      * @param childrenApplied whether every child was applied (none left alone for a conflict)
      * @param configServed whether every ready balancer pod serves the config just applied
      */
-    PromotionOutcome complete(Decided decided, boolean childrenApplied, boolean configServed,
-            Context<ShopCluster> context) {
+    PromotionOutcome complete(
+            Decided decided, boolean childrenApplied, boolean configServed, Context<ShopCluster> context) {
         ShopCluster shop = decided.shop();
         HaState decidedState = decided.decision().state();
         boolean wiredNow = decidedState.promotionInFlight() && childrenApplied && configServed;
@@ -97,11 +99,19 @@ final class PromotionFlow {
         HaState state = wiredNow ? FailoverStateMachine.wired(decidedState) : decidedState;
         if (wiredNow) {
             metrics.wired(shop);
-            events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Promoted", "slot "
-                    + state.current().id() + " is primary: balancer config, " + ShopLabels.primaryServiceName(shop)
-                    + " Service and scale are wired");
+            events.record(
+                    context.getClient(),
+                    shop,
+                    EventRecorder.Type.Normal,
+                    "Promoted",
+                    "slot "
+                            + state.current().id() + " is primary: balancer config, "
+                            + ShopLabels.primaryServiceName(shop)
+                            + " Service and scale are wired");
         }
-        if (decided.switchoverTo().filter(slot -> slot == state.current() && !state.promotionInFlight()).isPresent()) {
+        if (decided.switchoverTo()
+                .filter(slot -> slot == state.current() && !state.promotionInFlight())
+                .isPresent()) {
             clearSwitchoverRequest(shop, context);
         }
         return new PromotionOutcome(decided.decision(), state);
@@ -112,23 +122,37 @@ final class PromotionFlow {
      * resourceVersion read, so that a stale operator (a lost leader) cannot overwrite a newer decision,
      * and under the same field manager as every other status write, so later writes can unset its fields.
      */
-    private ShopCluster recordDecision(ShopCluster shop, HaDecision decision, Context<ShopCluster> context,
-            Instant now) {
+    private ShopCluster recordDecision(
+            ShopCluster shop, HaDecision decision, Context<ShopCluster> context, Instant now) {
         ShopClusterStatus status = shop.getStatus() != null ? shop.getStatus() : new ShopClusterStatus();
-        Condition failedOver = ShopStatusAggregator.recordDecision(status, decision, HaPolicy.of(shop.getSpec()),
-                shop.getMetadata().getGeneration(), now);
+        Condition failedOver = ShopStatusAggregator.recordDecision(
+                status,
+                decision,
+                HaPolicy.of(shop.getSpec()),
+                shop.getMetadata().getGeneration(),
+                now);
         shop.setStatus(status);
         shop.getMetadata().setManagedFields(null);
         metrics.decided(shop, decision);
-        ShopCluster recorded = context.getClient().resource(shop).subresource("status").patch(new PatchContext.Builder()
-                .withPatchType(PatchType.SERVER_SIDE_APPLY)
-                .withFieldManager(context.getControllerConfiguration().fieldManager())
-                .withForce(true)
-                .build());
-        events.record(context.getClient(), recorded,
-                decision.trigger() == HaDecision.Trigger.FAILOVER ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,
-                failedOver.getReason(), decision.message());
-        LOG.infof("%s/%s: %s", shop.getMetadata().getNamespace(), shop.getMetadata().getName(), decision.message());
+        ShopCluster recorded = context.getClient()
+                .resource(shop)
+                .subresource("status")
+                .patch(new PatchContext.Builder()
+                        .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                        .withFieldManager(context.getControllerConfiguration().fieldManager())
+                        .withForce(true)
+                        .build());
+        events.record(
+                context.getClient(),
+                recorded,
+                decision.trigger() == HaDecision.Trigger.FAILOVER
+                        ? EventRecorder.Type.Warning
+                        : EventRecorder.Type.Normal,
+                failedOver.getReason(),
+                decision.message());
+        LOG.infof(
+                "%s/%s: %s",
+                shop.getMetadata().getNamespace(), shop.getMetadata().getName(), decision.message());
         return recorded;
     }
 
@@ -137,15 +161,18 @@ final class PromotionFlow {
         Map<String, Long> ready = Pods.of(context, ShopLabels.COMPONENT_SHOP)
                 .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
                 .filter(Pods::isReady)
-                .collect(Collectors.groupingBy(pod -> pod.getMetadata().getLabels().getOrDefault(ShopLabels.GROUP, ""),
+                .collect(Collectors.groupingBy(
+                        pod -> pod.getMetadata().getLabels().getOrDefault(ShopLabels.GROUP, ""),
                         Collectors.counting()));
-        return new SlotReadiness(ready.getOrDefault(Slot.A.id(), 0L).intValue(),
+        return new SlotReadiness(
+                ready.getOrDefault(Slot.A.id(), 0L).intValue(),
                 ready.getOrDefault(Slot.B.id(), 0L).intValue());
     }
 
     /** The slot named by the switchover annotation, if it names one; read once per reconcile. */
     static Optional<Slot> switchoverRequest(ShopCluster shop) {
-        String requested = shop.getMetadata().getAnnotations() == null ? null
+        String requested = shop.getMetadata().getAnnotations() == null
+                ? null
                 : shop.getMetadata().getAnnotations().get(ShopClusterReconciler.SWITCHOVER_ANNOTATION);
         if (requested == null) {
             return Optional.empty();
@@ -155,15 +182,23 @@ final class PromotionFlow {
                 return Optional.of(slot);
             }
         }
-        LOG.warnf("%s/%s: ignoring %s=%s: not a slot (a or b)", shop.getMetadata().getNamespace(),
-                shop.getMetadata().getName(), ShopClusterReconciler.SWITCHOVER_ANNOTATION, requested);
+        LOG.warnf(
+                "%s/%s: ignoring %s=%s: not a slot (a or b)",
+                shop.getMetadata().getNamespace(),
+                shop.getMetadata().getName(),
+                ShopClusterReconciler.SWITCHOVER_ANNOTATION,
+                requested);
         return Optional.empty();
     }
 
     private static void clearSwitchoverRequest(ShopCluster shop, Context<ShopCluster> context) {
-        context.getClient().resources(ShopCluster.class).inNamespace(shop.getMetadata().getNamespace())
+        context.getClient()
+                .resources(ShopCluster.class)
+                .inNamespace(shop.getMetadata().getNamespace())
                 .withName(shop.getMetadata().getName())
-                .patch(PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"metadata\":{\"annotations\":{\"" + ShopClusterReconciler.SWITCHOVER_ANNOTATION + "\":null}}}");
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"annotations\":{\"" + ShopClusterReconciler.SWITCHOVER_ANNOTATION
+                                + "\":null}}}");
     }
 }

@@ -1,7 +1,5 @@
 package dev.shopcluster.operator.reconciler;
 
-import dev.shopcluster.operator.status.ConditionTypes;
-import dev.shopcluster.operator.status.Conditions;
 import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopClusterStatus;
@@ -11,8 +9,11 @@ import dev.shopcluster.operator.resources.BalancerConfigMap;
 import dev.shopcluster.operator.resources.DesiredChildren;
 import dev.shopcluster.operator.resources.ShopLabels;
 import dev.shopcluster.operator.status.ConditionEvents;
+import dev.shopcluster.operator.status.ConditionTypes;
+import dev.shopcluster.operator.status.Conditions;
 import dev.shopcluster.operator.status.Observation;
 import dev.shopcluster.operator.status.ShopStatusAggregator;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -30,6 +32,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -42,14 +45,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,8 +58,11 @@ import org.jboss.logging.Logger;
  * and every condition from {@link ShopStatusAggregator}.
  */
 // Not generation-aware: a switchover request is an annotation, which does not bump the generation.
-@ControllerConfiguration(name = ShopClusterReconciler.NAME, fieldManager = ShopLabels.MANAGER,
-        generationAwareEventProcessing = false, informer = @Informer(itemStore = CachedObjects.ShopStore.class))
+@ControllerConfiguration(
+        name = ShopClusterReconciler.NAME,
+        fieldManager = ShopLabels.MANAGER,
+        generationAwareEventProcessing = false,
+        informer = @Informer(itemStore = CachedObjects.ShopStore.class))
 public class ShopClusterReconciler implements Reconciler<ShopCluster> {
 
     public static final String NAME = "shopcluster";
@@ -84,13 +87,16 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     private final PromotionFlow promotions;
     /** Per shop with a rejected child: the rejection last logged. */
     private final Map<ResourceID, String> loggedRejections = new ConcurrentHashMap<>();
+
     private final ConfigDelivery configDelivery;
 
     @Inject
-    public ShopClusterReconciler(Clock clock, MeterRegistry meterRegistry,
+    public ShopClusterReconciler(
+            Clock clock,
+            MeterRegistry meterRegistry,
             @ConfigProperty(name = "shop.operator.cluster-domain", defaultValue = "cluster.local") String clusterDomain,
             @ConfigProperty(name = "shop.operator.balancer.verify-loaded-config", defaultValue = "auto")
-            String verifyLoadedConfig) {
+                    String verifyLoadedConfig) {
         this(clock, meterRegistry, clusterDomain, verifiesLoadedConfig(verifyLoadedConfig));
     }
 
@@ -98,8 +104,8 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
      * @param verifyLoadedConfig ask each balancer pod which config it serves before a promotion counts as
      *     done; possible only where the operator reaches pod IPs
      */
-    public ShopClusterReconciler(Clock clock, MeterRegistry meterRegistry, String clusterDomain,
-            boolean verifyLoadedConfig) {
+    public ShopClusterReconciler(
+            Clock clock, MeterRegistry meterRegistry, String clusterDomain, boolean verifyLoadedConfig) {
         this.clock = clock;
         this.clusterDomain = clusterDomain;
         this.promotions = new PromotionFlow(new HaMetrics(meterRegistry), events, applier);
@@ -108,7 +114,8 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
 
     /** {@code auto}: inside a cluster, where pod IPs are reachable; not from a laptop or a simulated cluster. */
     static boolean verifiesLoadedConfig(String setting) {
-        boolean verify = "auto".equals(setting) ? System.getenv("KUBERNETES_SERVICE_HOST") != null
+        boolean verify = "auto".equals(setting)
+                ? System.getenv("KUBERNETES_SERVICE_HOST") != null
                 : Boolean.parseBoolean(setting);
         if (!verify) {
             LOG.info("not verifying which config balancer pods serve (shop.operator.balancer.verify-loaded-config="
@@ -125,46 +132,56 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         }
         // Pods belong to ReplicaSets, not to us: map them to their ShopCluster by label. Shop pods' Ready
         // condition is the promotion signal; balancer pods get each new config delivered (ConfigDelivery).
-        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ShopCluster.class)
-                .withLabelSelector(ShopLabels.MANAGED_SELECTOR + "," + ShopLabels.COMPONENT + " in ("
-                        + ShopLabels.COMPONENT_SHOP + "," + ShopLabels.COMPONENT_BALANCER + ")")
-                .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
-                        pod.getMetadata().getLabels().get(ShopLabels.INSTANCE), pod.getMetadata().getNamespace())))
-                .withItemStore(new TransformingItemStore<>(CachedObjects::pod))
-                .build(), context));
+        sources.add(new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Pod.class, ShopCluster.class)
+                        .withLabelSelector(ShopLabels.MANAGED_SELECTOR + "," + ShopLabels.COMPONENT + " in ("
+                                + ShopLabels.COMPONENT_SHOP + "," + ShopLabels.COMPONENT_BALANCER + ")")
+                        .withNamespacesInheritedFromController()
+                        .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
+                                pod.getMetadata().getLabels().get(ShopLabels.INSTANCE),
+                                pod.getMetadata().getNamespace())))
+                        .withItemStore(new TransformingItemStore<>(CachedObjects::pod))
+                        .build(),
+                context));
         return sources;
     }
 
-    private static <R extends HasMetadata> InformerEventSource<R, ShopCluster> childSource(Class<R> kind,
-            EventSourceContext<ShopCluster> context) {
-        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ShopCluster.class)
-                .withLabelSelector(ShopLabels.MANAGED_SELECTOR)
-                .withNamespacesInheritedFromController()
-                .withItemStore(new TransformingItemStore<>(CachedObjects::child))
-                .build(), context);
+    private static <R extends HasMetadata> InformerEventSource<R, ShopCluster> childSource(
+            Class<R> kind, EventSourceContext<ShopCluster> context) {
+        return new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(kind, ShopCluster.class)
+                        .withLabelSelector(ShopLabels.MANAGED_SELECTOR)
+                        .withNamespacesInheritedFromController()
+                        .withItemStore(new TransformingItemStore<>(CachedObjects::child))
+                        .build(),
+                context);
     }
 
     @Override
     public UpdateControl<ShopCluster> reconcile(ShopCluster shop, Context<ShopCluster> context) {
         Instant now = clock.instant();
-        Optional<PromotionFlow.Decided> promotion = isActiveStandby(shop)
-                ? Optional.of(promotions.decide(shop, context, now)) : Optional.empty();
+        Optional<PromotionFlow.Decided> promotion =
+                isActiveStandby(shop) ? Optional.of(promotions.decide(shop, context, now)) : Optional.empty();
         ShopCluster observed = promotion.map(PromotionFlow.Decided::shop).orElse(shop);
-        DesiredChildren desired = DesiredChildren.of(observed,
-                promotion.map(PromotionFlow.Decided::plan).orElse(null), clusterDomain);
+        DesiredChildren desired = DesiredChildren.of(
+                observed, promotion.map(PromotionFlow.Decided::plan).orElse(null), clusterDomain);
         Children children = reconcileChildren(observed, desired, context);
-        ConfigDelivery.Progress delivery = configDelivery.deliver(context.getClient(),
-                Pods.of(context, ShopLabels.COMPONENT_BALANCER).toList(), BalancerConfigMap.hash(desired.balancerConfig()),
+        ConfigDelivery.Progress delivery = configDelivery.deliver(
+                context.getClient(),
+                Pods.of(context, ShopLabels.COMPONENT_BALANCER).toList(),
+                BalancerConfigMap.hash(desired.balancerConfig()),
                 clock.instant());
-        Optional<PromotionOutcome> outcome = promotion.map(p -> promotions.complete(p, children.allApplied(),
-                delivery.complete(), context));
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(observed,
-                new Observation(desired, deployments(context), children.conflicts(), children.rejected(), outcome), now);
+        Optional<PromotionOutcome> outcome =
+                promotion.map(p -> promotions.complete(p, children.allApplied(), delivery.complete(), context));
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(
+                observed,
+                new Observation(desired, deployments(context), children.conflicts(), children.rejected(), outcome),
+                now);
         logRejectionChange(observed, status);
         UpdateControl<ShopCluster> control = writeStatusIfChanged(observed, status, context);
         return lookAgainAfter(children.conflicts(), delivery, outcome, retryAfterRejection(status, now))
-                .map(control::rescheduleAfter).orElse(control);
+                .map(control::rescheduleAfter)
+                .orElse(control);
     }
 
     /**
@@ -173,8 +190,11 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
      * after {@link ConfigDelivery#RECHECK}; the promotion state machine names its own deadlines; a
      * rejected child is retried with backoff. The earliest, or none.
      */
-    static Optional<Duration> lookAgainAfter(List<String> conflicts, ConfigDelivery.Progress delivery,
-            Optional<PromotionOutcome> promotion, Optional<Duration> rejectionRetry) {
+    static Optional<Duration> lookAgainAfter(
+            List<String> conflicts,
+            ConfigDelivery.Progress delivery,
+            Optional<PromotionOutcome> promotion,
+            Optional<Duration> rejectionRetry) {
         return Stream.of(
                         conflicts.isEmpty() ? null : CONFLICT_RECHECK,
                         delivery.complete() ? null : ConfigDelivery.RECHECK,
@@ -193,7 +213,8 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         return Conditions.find(status.getConditions(), ConditionTypes.DEGRADED)
                 .filter(c -> ConditionTypes.CHILD_REJECTED.equals(c.getReason()))
                 .map(c -> Duration.between(Instant.parse(c.getLastTransitionTime()), now))
-                .map(since -> since.compareTo(MIN_REJECTION_RETRY) < 0 ? MIN_REJECTION_RETRY
+                .map(since -> since.compareTo(MIN_REJECTION_RETRY) < 0
+                        ? MIN_REJECTION_RETRY
                         : since.compareTo(MAX_REJECTION_RETRY) > 0 ? MAX_REJECTION_RETRY : since);
     }
 
@@ -205,7 +226,8 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     private void logRejectionChange(ShopCluster shop, ShopClusterStatus status) {
         ResourceID id = ResourceID.fromResource(shop);
         Optional<String> rejection = rejection(status);
-        String which = shop.getMetadata().getNamespace() + "/" + shop.getMetadata().getName();
+        String which =
+                shop.getMetadata().getNamespace() + "/" + shop.getMetadata().getName();
         if (rejection.isPresent()) {
             if (loggedRejections.size() >= MAX_REMEMBERED_REJECTIONS) {
                 loggedRejections.clear();
@@ -214,7 +236,8 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
                     && !rejection.equals(rejection(shop.getStatus()))) {
                 LOG.warnf("%s: %s; retrying with backoff", which, rejection.get());
             }
-        } else if (loggedRejections.remove(id) != null || rejection(shop.getStatus()).isPresent()) {
+        } else if (loggedRejections.remove(id) != null
+                || rejection(shop.getStatus()).isPresent()) {
             LOG.infof("%s: the API server accepted every child again", which);
         }
     }
@@ -237,7 +260,6 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         }
     }
 
-
     /**
      * Applies every desired child in order and deletes the ones no longer wanted. A child the API server
      * refuses (quota, admission, an exhausted range) does not stop the others.
@@ -254,7 +276,7 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
                     case CREATED -> created.add(what);
                     case UPDATED -> updated.add(what);
                     case CONFLICT -> conflicts.add(what);
-                    case UNCHANGED -> { }
+                    case UNCHANGED -> {}
                 }
             } catch (KubernetesClientException e) {
                 if (!ChildApplier.isRejection(e)) {
@@ -265,11 +287,19 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
         }
         // One event per reconcile that changed something: a new shop is one line, not seven.
         if (!created.isEmpty()) {
-            events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Created",
+            events.record(
+                    context.getClient(),
+                    shop,
+                    EventRecorder.Type.Normal,
+                    "Created",
                     "created " + String.join(", ", created));
         }
         if (!updated.isEmpty()) {
-            events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Updated",
+            events.record(
+                    context.getClient(),
+                    shop,
+                    EventRecorder.Type.Normal,
+                    "Updated",
                     "brought " + String.join(", ", updated) + " in line with the spec");
         }
         deleteObsolete(shop, desired, context);
@@ -279,17 +309,23 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     /** Deletes children this ShopCluster controls but no longer wants, such as a removed pool. */
     private void deleteObsolete(ShopCluster shop, DesiredChildren desired, Context<ShopCluster> context) {
         Set<String> wanted = new HashSet<>();
-        desired.objects().forEach(o -> wanted.add(o.getKind() + "/" + o.getMetadata().getName()));
+        desired.objects()
+                .forEach(o -> wanted.add(o.getKind() + "/" + o.getMetadata().getName()));
         for (Class<? extends HasMetadata> kind : CHILD_KINDS) {
             context.getSecondaryResourcesAsStream(kind)
                     .map(HasMetadata.class::cast)
-                    .filter(child -> !wanted.contains(child.getKind() + "/" + child.getMetadata().getName()))
+                    .filter(child -> !wanted.contains(
+                            child.getKind() + "/" + child.getMetadata().getName()))
                     .filter(child -> ChildApplier.isControlledBy(child, shop))
                     .forEach(child -> {
                         context.getClient().resource(child).delete();
-                        events.record(context.getClient(), shop, EventRecorder.Type.Normal, "Deleted",
-                                "deleted " + child.getKind() + " " + child.getMetadata().getName()
-                                        + ": no longer part of the spec");
+                        events.record(
+                                context.getClient(),
+                                shop,
+                                EventRecorder.Type.Normal,
+                                "Deleted",
+                                "deleted " + child.getKind() + " "
+                                        + child.getMetadata().getName() + ": no longer part of the spec");
                     });
         }
     }
@@ -304,31 +340,38 @@ public class ShopClusterReconciler implements Reconciler<ShopCluster> {
     }
 
     /** Patches status only when it differs; each change of Ready or Degraded is also an event. */
-    private UpdateControl<ShopCluster> writeStatusIfChanged(ShopCluster shop, ShopClusterStatus status,
-            Context<ShopCluster> context) {
+    private UpdateControl<ShopCluster> writeStatusIfChanged(
+            ShopCluster shop, ShopClusterStatus status, Context<ShopCluster> context) {
         ShopClusterStatus previous = shop.getStatus();
         if (status.equals(previous)) {
             return UpdateControl.noUpdate();
         }
         for (ConditionEvents.ConditionEvent event : ConditionEvents.between(previous, status)) {
-            events.record(context.getClient(), shop, event.warning() ? EventRecorder.Type.Warning
-                    : EventRecorder.Type.Normal, event.reason(), event.message());
+            events.record(
+                    context.getClient(),
+                    shop,
+                    event.warning() ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,
+                    event.reason(),
+                    event.message());
         }
         shop.setStatus(status);
-        LOG.debugf("status of %s/%s changed", shop.getMetadata().getNamespace(), shop.getMetadata().getName());
+        LOG.debugf(
+                "status of %s/%s changed",
+                shop.getMetadata().getNamespace(), shop.getMetadata().getName());
         return UpdateControl.patchStatus(shop);
     }
 
     @Override
-    public ErrorStatusUpdateControl<ShopCluster> updateErrorStatus(ShopCluster shop, Context<ShopCluster> context,
-            Exception e) {
+    public ErrorStatusUpdateControl<ShopCluster> updateErrorStatus(
+            ShopCluster shop, Context<ShopCluster> context, Exception e) {
         String invalid = invalidSpecMessage(e);
         if (invalid == null) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         // Retrying cannot help until the spec changes, and a spec change triggers a reconcile anyway.
         ShopClusterStatus status = shop.getStatus() == null ? new ShopClusterStatus() : shop.getStatus();
-        ShopStatusAggregator.recordInvalidSpec(status, invalid, shop.getMetadata().getGeneration(), clock.instant());
+        ShopStatusAggregator.recordInvalidSpec(
+                status, invalid, shop.getMetadata().getGeneration(), clock.instant());
         shop.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(shop).withNoRetry();
     }

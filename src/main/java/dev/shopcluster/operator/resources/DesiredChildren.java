@@ -38,7 +38,9 @@ public record DesiredChildren(List<HasMetadata> objects, List<ShopGroup> groups,
         if (shop.getSpec().getHighAvailability().getMode() == HighAvailabilityMode.ActiveStandby) {
             objects.add(ShopServices.primary(shop, plan.primaryService()));
         }
-        DisruptionBudgets.shop(shop, groups.stream().mapToInt(ShopGroup::replicas).sum()).ifPresent(objects::add);
+        DisruptionBudgets.shop(
+                        shop, groups.stream().mapToInt(ShopGroup::replicas).sum())
+                .ifPresent(objects::add);
         DisruptionBudgets.balancer(shop).ifPresent(objects::add);
         return new DesiredChildren(List.copyOf(objects), groups, config);
     }

@@ -13,15 +13,17 @@ import java.util.Optional;
  */
 public final class DisruptionBudgets {
 
-    private DisruptionBudgets() {
-    }
+    private DisruptionBudgets() {}
 
     public static Optional<PodDisruptionBudget> shop(ShopCluster shop, int shopPods) {
         return budget(shop, shop.getMetadata().getName(), ShopLabels.COMPONENT_SHOP, shopPods);
     }
 
     public static Optional<PodDisruptionBudget> balancer(ShopCluster shop) {
-        return budget(shop, ShopLabels.balancerName(shop), ShopLabels.COMPONENT_BALANCER,
+        return budget(
+                shop,
+                ShopLabels.balancerName(shop),
+                ShopLabels.COMPONENT_BALANCER,
                 shop.getSpec().getBalancer().getReplicas());
     }
 
@@ -32,8 +34,10 @@ public final class DisruptionBudgets {
         return Optional.of(new PodDisruptionBudgetBuilder()
                 .withMetadata(OwnedMetadata.of(shop, name, ShopLabels.common(shop, component)))
                 .withNewSpec()
-                    .withMaxUnavailable(new IntOrString(1))
-                    .withNewSelector().withMatchLabels(ShopLabels.selector(shop, component)).endSelector()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector()
+                .withMatchLabels(ShopLabels.selector(shop, component))
+                .endSelector()
                 .endSpec()
                 .build());
     }

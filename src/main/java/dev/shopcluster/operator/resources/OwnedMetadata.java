@@ -10,8 +10,7 @@ import java.util.Map;
 /** Metadata of an object owned (and garbage-collected with) a ShopCluster. */
 public final class OwnedMetadata {
 
-    private OwnedMetadata() {
-    }
+    private OwnedMetadata() {}
 
     public static ObjectMeta of(ShopCluster shop, String name, Map<String, String> labels) {
         return new ObjectMetaBuilder()

@@ -31,8 +31,7 @@ public final class ShopDeployment {
     public static final String CONTAINER = "shop";
     public static final String PORT_NAME = "http";
 
-    private ShopDeployment() {
-    }
+    private ShopDeployment() {}
 
     public static Deployment desired(ShopCluster shop, ShopGroup group) {
         ShopPodSpec settings = shop.getSpec().getPod() != null ? shop.getSpec().getPod() : new ShopPodSpec();
@@ -45,29 +44,39 @@ public final class ShopDeployment {
         Deployment deployment = new DeploymentBuilder()
                 .withMetadata(OwnedMetadata.of(shop, group.objectName(), labels))
                 .withNewSpec()
-                    .withReplicas(group.replicas())
-                    .withRevisionHistoryLimit(3)
-                    .withNewSelector().withMatchLabels(ShopLabels.groupSelector(shop, group.name())).endSelector()
-                    // Surge first: capacity never drops below the desired replicas during a rollout.
-                    .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
-                        .withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0))
-                    .endRollingUpdate().endStrategy()
-                    .withNewTemplate()
-                        .withNewMetadata().withLabels(podLabels).endMetadata()
-                        .withNewSpec()
-                            .withEnableServiceLinks(false)
-                            .withServiceAccountName(settings.getServiceAccountName())
-                            .withTerminationGracePeriodSeconds(settings.getTerminationGracePeriodSeconds())
-                            .withNewSecurityContext()
-                                .withRunAsNonRoot(true)
-                                .withRunAsUser(settings.getRunAsUser())
-                                .withFsGroup(settings.getFsGroup())
-                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                            .endSecurityContext()
-                            .withTopologySpreadConstraints(spread(shop, group, settings))
-                            .withContainers(container(shop, settings))
-                        .endSpec()
-                    .endTemplate()
+                .withReplicas(group.replicas())
+                .withRevisionHistoryLimit(3)
+                .withNewSelector()
+                .withMatchLabels(ShopLabels.groupSelector(shop, group.name()))
+                .endSelector()
+                // Surge first: capacity never drops below the desired replicas during a rollout.
+                .withNewStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withMaxSurge(new IntOrString(1))
+                .withMaxUnavailable(new IntOrString(0))
+                .endRollingUpdate()
+                .endStrategy()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(podLabels)
+                .endMetadata()
+                .withNewSpec()
+                .withEnableServiceLinks(false)
+                .withServiceAccountName(settings.getServiceAccountName())
+                .withTerminationGracePeriodSeconds(settings.getTerminationGracePeriodSeconds())
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(settings.getRunAsUser())
+                .withFsGroup(settings.getFsGroup())
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .withTopologySpreadConstraints(spread(shop, group, settings))
+                .withContainers(container(shop, settings))
+                .endSpec()
+                .endTemplate()
                 .endSpec()
                 .build();
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
@@ -83,17 +92,26 @@ public final class ShopDeployment {
         Container container = new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(shop.getSpec().getImage())
-                .addNewPort().withName(PORT_NAME).withContainerPort(shop.getSpec().getPort()).withProtocol("TCP").endPort()
+                .addNewPort()
+                .withName(PORT_NAME)
+                .withContainerPort(shop.getSpec().getPort())
+                .withProtocol("TCP")
+                .endPort()
                 .withNewReadinessProbe()
-                    .withNewHttpGet().withPath(health.getPath()).withPort(new IntOrString(PORT_NAME)).endHttpGet()
-                    .withPeriodSeconds(Math.max(1, (health.getIntervalMillis() + 999) / 1000))
-                    .withTimeoutSeconds(1)
-                    .withFailureThreshold(health.getFall())
-                    .withSuccessThreshold(health.getRise())
+                .withNewHttpGet()
+                .withPath(health.getPath())
+                .withPort(new IntOrString(PORT_NAME))
+                .endHttpGet()
+                .withPeriodSeconds(Math.max(1, (health.getIntervalMillis() + 999) / 1000))
+                .withTimeoutSeconds(1)
+                .withFailureThreshold(health.getFall())
+                .withSuccessThreshold(health.getRise())
                 .endReadinessProbe()
                 .withNewSecurityContext()
-                    .withAllowPrivilegeEscalation(false)
-                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
                 .endSecurityContext()
                 .withResources(settings.getResources())
                 .withLivenessProbe(settings.getLivenessProbe())
@@ -110,8 +128,8 @@ public final class ShopDeployment {
             container.setVolumeMounts(settings.getVolumeMounts());
         }
         if (settings.getPreStop() != null) {
-            container.setLifecycle(new LifecycleBuilder().withPreStop(settings.getPreStop())
-                    .build());
+            container.setLifecycle(
+                    new LifecycleBuilder().withPreStop(settings.getPreStop()).build());
         }
         return container;
     }
@@ -122,19 +140,26 @@ public final class ShopDeployment {
      */
     private static List<TopologySpreadConstraint> spread(ShopCluster shop, ShopGroup group, ShopPodSpec settings) {
         LabelSelector groupPods = new LabelSelectorBuilder()
-                .withMatchLabels(ShopLabels.groupSelector(shop, group.name())).build();
-        List<TopologySpreadConstraint> user = settings.getTopologySpreadConstraints() == null ? List.of()
+                .withMatchLabels(ShopLabels.groupSelector(shop, group.name()))
+                .build();
+        List<TopologySpreadConstraint> user = settings.getTopologySpreadConstraints() == null
+                ? List.of()
                 : settings.getTopologySpreadConstraints().stream()
-                        .map(c -> c.getLabelSelector() != null ? c
-                                : new TopologySpreadConstraintBuilder(c).withLabelSelector(groupPods).build())
+                        .map(c -> c.getLabelSelector() != null
+                                ? c
+                                : new TopologySpreadConstraintBuilder(c)
+                                        .withLabelSelector(groupPods)
+                                        .build())
                         .toList();
-        Set<String> userKeys = user.stream().map(TopologySpreadConstraint::getTopologyKey).collect(Collectors.toSet());
+        Set<String> userKeys =
+                user.stream().map(TopologySpreadConstraint::getTopologyKey).collect(Collectors.toSet());
         List<String> keys = new ArrayList<>(List.of("kubernetes.io/hostname"));
         if (shop.getSpec().getHighAvailability().getMode() == HighAvailabilityMode.ActiveActive) {
             keys.add("topology.kubernetes.io/zone");
         }
         List<TopologySpreadConstraint> constraints = new ArrayList<>();
-        keys.stream().filter(key -> !userKeys.contains(key))
+        keys.stream()
+                .filter(key -> !userKeys.contains(key))
                 .map(key -> new TopologySpreadConstraintBuilder()
                         .withMaxSkew(1)
                         .withTopologyKey(key)

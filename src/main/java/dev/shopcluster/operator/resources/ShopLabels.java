@@ -26,8 +26,7 @@ public final class ShopLabels {
     /** Selects every object the operator manages: the informers watch only these. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;
 
-    private ShopLabels() {
-    }
+    private ShopLabels() {}
 
     /** Labels of every owned object of one component. */
     public static Map<String, String> common(ShopCluster shop, String component) {
@@ -53,7 +52,9 @@ public final class ShopLabels {
     }
 
     public static String toSelectorString(Map<String, String> labels) {
-        return labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+        return labels.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
     }
 
     public static String balancerName(ShopCluster shop) {

@@ -12,8 +12,7 @@ import java.util.TreeMap;
  */
 final class UserPodSettings {
 
-    private UserPodSettings() {
-    }
+    private UserPodSettings() {}
 
     static void apply(PodSettings settings, PodTemplateSpec template) {
         if (settings == null) {

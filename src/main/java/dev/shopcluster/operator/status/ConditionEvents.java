@@ -14,11 +14,9 @@ public final class ConditionEvents {
      * @param reason the condition's reason, the event's reason
      * @param message TYPE=STATUS: the condition's message
      */
-    public record ConditionEvent(boolean warning, String reason, String message) {
-    }
+    public record ConditionEvent(boolean warning, String reason, String message) {}
 
-    private ConditionEvents() {
-    }
+    private ConditionEvents() {}
 
     /**
      * One event per change of Ready's or Degraded's status or reason. A shop's first Degraded=False is
@@ -32,13 +30,16 @@ public final class ConditionEvents {
             Condition now = Conditions.find(next.getConditions(), type).orElseThrow();
             Optional<Condition> before = Conditions.find(previous == null ? null : previous.getConditions(), type);
             boolean changed = before.map(b -> !b.getStatus().equals(now.getStatus())
-                    || !b.getReason().equals(now.getReason())).orElse(true);
-            boolean worthTelling = before.isPresent() || !"False".equals(now.getStatus())
-                    || type.equals(ConditionTypes.READY);
+                            || !b.getReason().equals(now.getReason()))
+                    .orElse(true);
+            boolean worthTelling =
+                    before.isPresent() || !"False".equals(now.getStatus()) || type.equals(ConditionTypes.READY);
             if (changed && worthTelling) {
-                boolean bad = type.equals(ConditionTypes.READY) ? "False".equals(now.getStatus())
+                boolean bad = type.equals(ConditionTypes.READY)
+                        ? "False".equals(now.getStatus())
                         : "True".equals(now.getStatus());
-                events.add(new ConditionEvent(bad, now.getReason(), type + "=" + now.getStatus() + ": " + now.getMessage()));
+                events.add(new ConditionEvent(
+                        bad, now.getReason(), type + "=" + now.getStatus() + ": " + now.getMessage()));
             }
         }
         return events;

@@ -23,6 +23,5 @@ public final class ConditionTypes {
     public static final String SWITCHED_OVER = "SwitchedOver";
     public static final String FAILED_BACK = "FailedBack";
 
-    private ConditionTypes() {
-    }
+    private ConditionTypes() {}
 }

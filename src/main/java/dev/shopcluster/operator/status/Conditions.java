@@ -12,11 +12,11 @@ import java.util.Optional;
 /** metav1.Condition lists: a condition keeps its lastTransitionTime until its status changes. */
 public final class Conditions {
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
     public static Optional<Condition> find(List<Condition> conditions, String type) {
-        return conditions == null ? Optional.empty()
+        return conditions == null
+                ? Optional.empty()
                 : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 
@@ -25,8 +25,14 @@ public final class Conditions {
     }
 
     /** The condition as it should be now, carrying over the previous transition time if the status is unchanged. */
-    public static Condition next(List<Condition> previous, String type, boolean status, String reason, String message,
-            Long generation, Instant now) {
+    public static Condition next(
+            List<Condition> previous,
+            String type,
+            boolean status,
+            String reason,
+            String message,
+            Long generation,
+            Instant now) {
         String statusText = status ? "True" : "False";
         String transitionTime = find(previous, type)
                 .filter(c -> Objects.equals(c.getStatus(), statusText))

@@ -16,8 +16,12 @@ import java.util.Optional;
  * @param rejected children the API server refused to apply, as "Kind/name: the server's message"
  * @param promotion ActiveStandby: the promotion decision and the state to record; empty in the other modes
  */
-public record Observation(DesiredChildren desired, Map<String, Deployment> deployments, List<String> conflicts,
-        List<String> rejected, Optional<PromotionOutcome> promotion) {
+public record Observation(
+        DesiredChildren desired,
+        Map<String, Deployment> deployments,
+        List<String> conflicts,
+        List<String> rejected,
+        Optional<PromotionOutcome> promotion) {
 
     /** A None or ActiveActive shop whose children were all accepted: no promotion. */
     public static Observation of(DesiredChildren desired, Map<String, Deployment> deployments, List<String> conflicts) {

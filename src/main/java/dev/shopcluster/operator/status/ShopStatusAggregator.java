@@ -11,8 +11,8 @@ import dev.shopcluster.operator.ha.HaStatus;
 import dev.shopcluster.operator.ha.PromotionOutcome;
 import dev.shopcluster.operator.resources.BalancerConfigMap;
 import dev.shopcluster.operator.resources.DesiredChildren;
-import dev.shopcluster.operator.topology.ShopGroup;
 import dev.shopcluster.operator.resources.ShopLabels;
+import dev.shopcluster.operator.topology.ShopGroup;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -29,8 +29,7 @@ import java.util.Optional;
  */
 public final class ShopStatusAggregator {
 
-    private ShopStatusAggregator() {
-    }
+    private ShopStatusAggregator() {}
 
     /** The status as observed now; conditions keep their transition times from the shop's current status. */
     public static ShopClusterStatus aggregate(ShopCluster shop, Observation observed, Instant now) {
@@ -41,19 +40,23 @@ public final class ShopStatusAggregator {
         List<String> conflicts = observed.conflicts();
         HaDecision ha = observed.promotion().map(PromotionOutcome::decision).orElse(null);
         HaState haState = observed.promotion().map(PromotionOutcome::state).orElse(null);
-        List<ShopGroup> serving = desired.groups().stream().filter(g -> !g.isBackup()).toList();
+        List<ShopGroup> serving =
+                desired.groups().stream().filter(g -> !g.isBackup()).toList();
 
-        Counts shopPods = Counts.of(serving.stream().map(g -> new Expected(deployments.get(g.objectName()), g.replicas())));
-        Counts standbyPods = Counts.of(desired.groups().stream().filter(ShopGroup::isBackup)
+        Counts shopPods =
+                Counts.of(serving.stream().map(g -> new Expected(deployments.get(g.objectName()), g.replicas())));
+        Counts standbyPods = Counts.of(desired.groups().stream()
+                .filter(ShopGroup::isBackup)
                 .map(g -> new Expected(deployments.get(g.objectName()), g.replicas())));
         Counts balancerPods = Counts.of(java.util.stream.Stream.of(new Expected(
-                deployments.get(ShopLabels.balancerName(shop)), shop.getSpec().getBalancer().getReplicas())));
+                deployments.get(ShopLabels.balancerName(shop)),
+                shop.getSpec().getBalancer().getReplicas())));
 
-        boolean ready = conflicts.isEmpty() && observed.rejected().isEmpty() && shopPods.complete()
-                && balancerPods.complete();
+        boolean ready =
+                conflicts.isEmpty() && observed.rejected().isEmpty() && shopPods.complete() && balancerPods.complete();
         boolean progressing = shopPods.rollingOut || standbyPods.rollingOut || balancerPods.rollingOut;
-        String readiness = "shop %d/%d ready, balancer %d/%d ready".formatted(shopPods.ready, shopPods.desired,
-                balancerPods.ready, balancerPods.desired);
+        String readiness = "shop %d/%d ready, balancer %d/%d ready"
+                .formatted(shopPods.ready, shopPods.desired, balancerPods.ready, balancerPods.desired);
 
         List<Condition> conditions = new ArrayList<>();
         List<Condition> before = previous.getConditions();
@@ -66,25 +69,41 @@ public final class ShopStatusAggregator {
             conditions.add(Conditions.next(before, READY, false, CHILD_CONFLICT, message, generation, now));
             conditions.add(Conditions.next(before, DEGRADED, true, CHILD_CONFLICT, message, generation, now));
         } else {
-            conditions.add(Conditions.next(before, READY, ready, ready ? ALL_REPLICAS_READY : REPLICAS_NOT_READY,
-                    readiness, generation, now));
+            conditions.add(Conditions.next(
+                    before, READY, ready, ready ? ALL_REPLICAS_READY : REPLICAS_NOT_READY, readiness, generation, now));
             boolean unavailable = !ready && !progressing;
             if (ha != null && ha.noHealthyStandby()) {
-                conditions.add(Conditions.next(before, DEGRADED, true, NO_HEALTHY_STANDBY, ha.message(), generation, now));
+                conditions.add(
+                        Conditions.next(before, DEGRADED, true, NO_HEALTHY_STANDBY, ha.message(), generation, now));
             } else {
-                conditions.add(Conditions.next(before, DEGRADED, unavailable,
+                conditions.add(Conditions.next(
+                        before,
+                        DEGRADED,
+                        unavailable,
                         unavailable ? REPLICAS_UNAVAILABLE : AS_EXPECTED,
                         unavailable ? "rollout finished but not all replicas are ready: " + readiness : readiness,
-                        generation, now));
+                        generation,
+                        now));
             }
         }
         if (haState != null && Conditions.find(before, FAILED_OVER).isEmpty()) {
-            conditions.add(Conditions.next(before, FAILED_OVER, false, NO_FAILOVER,
-                    "no failover since the shop was created", generation, now));
+            conditions.add(Conditions.next(
+                    before,
+                    FAILED_OVER,
+                    false,
+                    NO_FAILOVER,
+                    "no failover since the shop was created",
+                    generation,
+                    now));
         }
-        conditions.add(Conditions.next(before, PROGRESSING, progressing,
+        conditions.add(Conditions.next(
+                before,
+                PROGRESSING,
+                progressing,
                 progressing ? ROLLOUT_IN_PROGRESS : ROLLOUT_COMPLETE,
-                progressing ? "Deployments are rolling out" : "all Deployments are up to date", generation, now));
+                progressing ? "Deployments are rolling out" : "all Deployments are up to date",
+                generation,
+                now));
 
         ShopClusterStatus status = new ShopClusterStatus();
         status.setObservedGeneration(generation);
@@ -95,10 +114,15 @@ public final class ShopStatusAggregator {
         if (haState != null) {
             HaStatus.write(haState, HaPolicy.of(shop.getSpec()), status);
             status.setStandbyReadyReplicas(standbyPods.ready);
-            status.setSelector(ShopLabels.toSelectorString(ShopLabels.groupSelector(shop, haState.current().id())));
+            status.setSelector(ShopLabels.toSelectorString(
+                    ShopLabels.groupSelector(shop, haState.current().id())));
         } else {
             status.setSelector(ShopLabels.toSelectorString(ShopLabels.selector(shop, ShopLabels.COMPONENT_SHOP)));
-            kept = before == null ? null : before.stream().filter(c -> !FAILED_OVER.equals(c.getType())).toList();
+            kept = before == null
+                    ? null
+                    : before.stream()
+                            .filter(c -> !FAILED_OVER.equals(c.getType()))
+                            .toList();
         }
         status.setConditions(Conditions.merge(kept, conditions));
         return status;
@@ -110,18 +134,37 @@ public final class ShopStatusAggregator {
      *
      * @return that FailedOver condition
      */
-    public static Condition recordDecision(ShopClusterStatus status, HaDecision decision, HaPolicy policy,
-            Long generation, Instant now) {
+    public static Condition recordDecision(
+            ShopClusterStatus status, HaDecision decision, HaPolicy policy, Long generation, Instant now) {
         HaStatus.write(decision.state(), policy, status);
-        Condition failedOver = switch (decision.trigger()) {
-            case FAILOVER -> Conditions.next(status.getConditions(), FAILED_OVER, true, PRIMARY_UNREADY,
-                    decision.message(), generation, now);
-            case SWITCHOVER -> Conditions.next(status.getConditions(), FAILED_OVER, false, SWITCHED_OVER,
-                    decision.message(), generation, now);
-            case FAILBACK -> Conditions.next(status.getConditions(), FAILED_OVER, false, FAILED_BACK,
-                    decision.message(), generation, now);
-            case NONE -> throw new IllegalStateException("a new target always has a trigger");
-        };
+        Condition failedOver =
+                switch (decision.trigger()) {
+                    case FAILOVER -> Conditions.next(
+                            status.getConditions(),
+                            FAILED_OVER,
+                            true,
+                            PRIMARY_UNREADY,
+                            decision.message(),
+                            generation,
+                            now);
+                    case SWITCHOVER -> Conditions.next(
+                            status.getConditions(),
+                            FAILED_OVER,
+                            false,
+                            SWITCHED_OVER,
+                            decision.message(),
+                            generation,
+                            now);
+                    case FAILBACK -> Conditions.next(
+                            status.getConditions(),
+                            FAILED_OVER,
+                            false,
+                            FAILED_BACK,
+                            decision.message(),
+                            generation,
+                            now);
+                    case NONE -> throw new IllegalStateException("a new target always has a trigger");
+                };
         status.setConditions(Conditions.merge(status.getConditions(), List.of(failedOver)));
         return failedOver;
     }
@@ -132,14 +175,15 @@ public final class ShopStatusAggregator {
      */
     public static void recordInvalidSpec(ShopClusterStatus status, String message, Long generation, Instant now) {
         List<Condition> before = status.getConditions();
-        status.setConditions(Conditions.merge(before, List.of(
-                Conditions.next(before, READY, false, INVALID_SPEC, message, generation, now),
-                Conditions.next(before, DEGRADED, true, INVALID_SPEC, message, generation, now))));
+        status.setConditions(Conditions.merge(
+                before,
+                List.of(
+                        Conditions.next(before, READY, false, INVALID_SPEC, message, generation, now),
+                        Conditions.next(before, DEGRADED, true, INVALID_SPEC, message, generation, now))));
     }
 
     /** A Deployment as observed (or null when missing) and the replicas it should have. */
-    private record Expected(Deployment deployment, int replicas) {
-    }
+    private record Expected(Deployment deployment, int replicas) {}
 
     /** Pod counts summed over Deployments, and whether any of them is still rolling out. */
     private record Counts(int desired, int existing, int ready, boolean rollingOut) {
@@ -155,10 +199,13 @@ public final class ShopStatusAggregator {
                     rollingOut = true;
                     continue;
                 }
-                DeploymentStatus s = Optional.ofNullable(e.deployment().getStatus()).orElseGet(DeploymentStatus::new);
+                DeploymentStatus s =
+                        Optional.ofNullable(e.deployment().getStatus()).orElseGet(DeploymentStatus::new);
                 existing += value(s.getReplicas());
                 ready += Math.min(value(s.getReadyReplicas()), e.replicas());
-                rollingOut |= !Objects.equals(s.getObservedGeneration(), e.deployment().getMetadata().getGeneration())
+                rollingOut |= !Objects.equals(
+                                s.getObservedGeneration(),
+                                e.deployment().getMetadata().getGeneration())
                         || value(s.getUpdatedReplicas()) < e.replicas()
                         || value(s.getReplicas()) > e.replicas();
             }

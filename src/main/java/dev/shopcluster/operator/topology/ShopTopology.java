@@ -13,8 +13,7 @@ public final class ShopTopology {
 
     public static final String DEFAULT_POOL = "main";
 
-    private ShopTopology() {
-    }
+    private ShopTopology() {}
 
     /**
      * @param plan ActiveStandby: the wired primary and each slot's pods; ignored in the other modes
@@ -31,14 +30,21 @@ public final class ShopTopology {
                 ? List.of(new PoolSpec(DEFAULT_POOL, null, 1))
                 : spec.getPools();
         return pools.stream()
-                .map(pool -> new ShopGroup(pool.getName(), name + "-" + pool.getName(),
+                .map(pool -> new ShopGroup(
+                        pool.getName(),
+                        name + "-" + pool.getName(),
                         pool.getReplicas() != null ? pool.getReplicas() : spec.getReplicas(),
-                        weighted ? pool.getWeight() : 1, ShopGroup.Role.SERVING))
+                        weighted ? pool.getWeight() : 1,
+                        ShopGroup.Role.SERVING))
                 .toList();
     }
 
     private static ShopGroup slot(String name, Slot slot, SlotPlan plan) {
-        return new ShopGroup(slot.id(), name + "-" + slot.id(), plan.replicas(slot), 1,
+        return new ShopGroup(
+                slot.id(),
+                name + "-" + slot.id(),
+                plan.replicas(slot),
+                1,
                 slot == plan.primary() ? ShopGroup.Role.PRIMARY : ShopGroup.Role.STANDBY);
     }
 

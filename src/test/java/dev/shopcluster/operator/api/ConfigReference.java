@@ -29,14 +29,11 @@ public final class ConfigReference {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Field(String path, JsonNode schema, boolean required) {
-    }
+    private record Field(String path, JsonNode schema, boolean required) {}
 
-    private record Rule(String path, JsonNode rule) {
-    }
+    private record Rule(String path, JsonNode rule) {}
 
-    private ConfigReference() {
-    }
+    private ConfigReference() {}
 
     public static void main(String[] args) throws IOException {
         Files.writeString(DOC, render(CRD));
@@ -48,9 +45,15 @@ public final class ConfigReference {
         JsonNode root = version.at("/schema/openAPIV3Schema");
         StringBuilder md = new StringBuilder();
         md.append("# ShopCluster configuration reference\n\n")
-                .append("<!-- Generated from ").append(CRD).append(" by `make docs`; do not edit. -->\n\n")
-                .append("`apiVersion: ").append(crd.at("/spec/group").asText()).append('/')
-                .append(version.get("name").asText()).append("`, `kind: ").append(crd.at("/spec/names/kind").asText())
+                .append("<!-- Generated from ")
+                .append(CRD)
+                .append(" by `make docs`; do not edit. -->\n\n")
+                .append("`apiVersion: ")
+                .append(crd.at("/spec/group").asText())
+                .append('/')
+                .append(version.get("name").asText())
+                .append("`, `kind: ")
+                .append(crd.at("/spec/names/kind").asText())
                 .append("`, namespaced; short names ")
                 .append(join(crd.at("/spec/names/shortNames"), name -> "`" + name.asText() + "`"))
                 .append(". `kubectl explain shop.spec.FIELD` prints the same descriptions.\n\n");
@@ -66,21 +69,34 @@ public final class ConfigReference {
                 .append("| on | message | rule |\n|---|---|---|\n");
         for (Rule rule : rules) {
             String on = rule.path() + rule.rule().path("fieldPath").asText("");
-            md.append("| ").append(on.isEmpty() ? "the resource" : code(on.replaceFirst("^\\.", "")))
-                    .append(" | ").append(cell(rule.rule().get("message").asText()))
-                    .append(" | ").append(code(rule.rule().get("rule").asText())).append(" |\n");
+            md.append("| ")
+                    .append(on.isEmpty() ? "the resource" : code(on.replaceFirst("^\\.", "")))
+                    .append(" | ")
+                    .append(cell(rule.rule().get("message").asText()))
+                    .append(" | ")
+                    .append(code(rule.rule().get("rule").asText()))
+                    .append(" |\n");
         }
         md.append("\n## status\n\nWritten only by the operator.\n\n").append(fieldTable(spec, "status.", false));
 
         md.append("\n## kubectl get columns\n\n| column | from | shown |\n|---|---|---|\n");
         for (JsonNode column : version.path("additionalPrinterColumns")) {
-            md.append("| ").append(column.get("name").asText()).append(" | ").append(code(column.get("jsonPath").asText()))
-                    .append(" | ").append(column.path("priority").asInt() == 0 ? "always" : "with `-o wide`").append(" |\n");
+            md.append("| ")
+                    .append(column.get("name").asText())
+                    .append(" | ")
+                    .append(code(column.get("jsonPath").asText()))
+                    .append(" | ")
+                    .append(column.path("priority").asInt() == 0 ? "always" : "with `-o wide`")
+                    .append(" |\n");
         }
         JsonNode scale = version.at("/subresources/scale");
-        md.append("\n`kubectl scale shop NAME --replicas=N` sets ").append(code(scale.get("specReplicasPath").asText()))
-                .append("; the scale subresource reads ").append(code(scale.get("statusReplicasPath").asText()))
-                .append(" and ").append(code(scale.get("labelSelectorPath").asText())).append(".\n");
+        md.append("\n`kubectl scale shop NAME --replicas=N` sets ")
+                .append(code(scale.get("specReplicasPath").asText()))
+                .append("; the scale subresource reads ")
+                .append(code(scale.get("statusReplicasPath").asText()))
+                .append(" and ")
+                .append(code(scale.get("labelSelectorPath").asText()))
+                .append(".\n");
         return md.toString();
     }
 
@@ -90,15 +106,21 @@ public final class ConfigReference {
             fields.add(new Field(path, schema, required));
         }
         schema.path("x-kubernetes-validations").forEach(rule -> rules.add(new Rule(path, rule)));
-        List<String> requiredNames = StreamSupport.stream(schema.path("required").spliterator(), false)
-                .map(JsonNode::asText).toList();
+        List<String> requiredNames = StreamSupport.stream(
+                        schema.path("required").spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
         String prefix = path.isEmpty() ? "" : path + ".";
         // Fields of embedded Kubernetes types (env, volumes, affinity, ...) carry no description of ours:
         // the row of the field that embeds them points to `kubectl explain`, their own fields are not listed.
         schema.path("properties").fields().forEachRemaining(property -> {
             if (property.getValue().has("description")) {
-                collect(prefix + property.getKey(), property.getValue(), requiredNames.contains(property.getKey()),
-                        fields, rules);
+                collect(
+                        prefix + property.getKey(),
+                        property.getValue(),
+                        requiredNames.contains(property.getKey()),
+                        fields,
+                        rules);
             }
         });
         if (schema.has("items") && hasOwnFields(schema.get("items"))) {
@@ -107,25 +129,36 @@ public final class ConfigReference {
     }
 
     private static boolean hasOwnFields(JsonNode schema) {
-        return StreamSupport.stream(schema.path("properties").spliterator(), false).anyMatch(p -> p.has("description"));
+        return StreamSupport.stream(schema.path("properties").spliterator(), false)
+                .anyMatch(p -> p.has("description"));
     }
 
     private static String fieldTable(List<Field> fields, String prefix, boolean withDefaults) {
-        StringBuilder table = new StringBuilder(withDefaults
-                ? "| field | type | default | allowed | description |\n|---|---|---|---|---|\n"
-                : "| field | type | values | description |\n|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder(
+                withDefaults
+                        ? "| field | type | default | allowed | description |\n|---|---|---|---|---|\n"
+                        : "| field | type | values | description |\n|---|---|---|---|\n");
         for (Field field : fields) {
             if (!field.path().startsWith(prefix)) {
                 continue;
             }
             JsonNode schema = field.schema();
-            table.append("| ").append(code(field.path())).append(" | ").append(schema.path("type").asText());
+            table.append("| ")
+                    .append(code(field.path()))
+                    .append(" | ")
+                    .append(schema.path("type").asText());
             if (withDefaults) {
-                table.append(" | ").append(field.required() ? "**required**"
-                        : schema.has("default") ? code(defaultValue(schema.get("default"))) : "");
+                table.append(" | ")
+                        .append(
+                                field.required()
+                                        ? "**required**"
+                                        : schema.has("default") ? code(defaultValue(schema.get("default"))) : "");
             }
-            table.append(" | ").append(allowed(schema)).append(" | ")
-                    .append(cell(schema.path("description").asText(""))).append(" |\n");
+            table.append(" | ")
+                    .append(allowed(schema))
+                    .append(" | ")
+                    .append(cell(schema.path("description").asText("")))
+                    .append(" |\n");
         }
         return table.toString();
     }

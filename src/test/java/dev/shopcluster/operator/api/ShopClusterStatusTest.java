@@ -30,9 +30,12 @@ class ShopClusterStatusTest {
             field.set(same, sample(field.getType()));
 
             assertThat(changed).as(field.getName() + " counts in equals").isNotEqualTo(new ShopClusterStatus());
-            assertThat(changed.hashCode()).as(field.getName() + " counts in hashCode")
+            assertThat(changed.hashCode())
+                    .as(field.getName() + " counts in hashCode")
                     .isNotEqualTo(new ShopClusterStatus().hashCode());
-            assertThat(changed).as(field.getName() + ": equal values are equal").isEqualTo(same)
+            assertThat(changed)
+                    .as(field.getName() + ": equal values are equal")
+                    .isEqualTo(same)
                     .hasSameHashCodeAs(same);
         }
     }
@@ -50,7 +53,8 @@ class ShopClusterStatusTest {
         } else if (type == Slot.class) {
             return Slot.B;
         } else if (type == List.class) {
-            return List.of(new ConditionBuilder().withType("Ready").withStatus("True").build());
+            return List.of(
+                    new ConditionBuilder().withType("Ready").withStatus("True").build());
         }
         throw new AssertionError("no sample value for a field of type " + type + ": add one here");
     }

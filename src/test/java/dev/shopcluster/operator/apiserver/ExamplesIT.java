@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,11 +24,10 @@ class ExamplesIT {
     @RegisterExtension
     static final OperatorHarness harness = OperatorHarness.withOperator("examples");
 
-
-
     static Stream<Path> examples() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("examples"))) {
-            List<Path> yamls = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+            List<Path> yamls =
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
             assertThat(yamls).hasSizeGreaterThanOrEqualTo(8);
             return yamls.stream();
         }
@@ -41,16 +38,27 @@ class ExamplesIT {
     void exampleBecomesReady(Path example) throws IOException {
         ShopCluster shop;
         try (InputStream in = Files.newInputStream(example)) {
-            shop = harness.client().resources(ShopCluster.class).inNamespace(harness.namespace()).load(in).create();
+            shop = harness.client()
+                    .resources(ShopCluster.class)
+                    .inNamespace(harness.namespace())
+                    .load(in)
+                    .create();
         }
         String name = shop.getMetadata().getName();
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-            List<Deployment> deployments = harness.client().apps().deployments().inNamespace(harness.namespace())
-                    .withLabel("app.kubernetes.io/instance", name).list().getItems();
+            List<Deployment> deployments = harness.client()
+                    .apps()
+                    .deployments()
+                    .inNamespace(harness.namespace())
+                    .withLabel("app.kubernetes.io/instance", name)
+                    .list()
+                    .getItems();
             assertThat(deployments).hasSizeGreaterThanOrEqualTo(2);
-            deployments.forEach(d -> WorkloadSimulator.allReady(harness.client(), harness.namespace(), d.getMetadata().getName()));
+            deployments.forEach(d -> WorkloadSimulator.allReady(
+                    harness.client(), harness.namespace(), d.getMetadata().getName()));
             ShopCluster reconciled = harness.shop(name);
-            assertThat(Conditions.isTrue(reconciled.getStatus().getConditions(), ConditionTypes.READY)).isTrue();
+            assertThat(Conditions.isTrue(reconciled.getStatus().getConditions(), ConditionTypes.READY))
+                    .isTrue();
         });
     }
 }

@@ -38,8 +38,14 @@ class ExternalServicesPolicyIT {
         client = TestApiServer.client();
         tenant = TestShops.newNamespace(client, "tenant");
         allowed = "allowed-" + tenant;
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(allowed)
-                .withLabels(Map.of("shopcluster.dev/external-services", "allowed")).endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(allowed)
+                        .withLabels(Map.of("shopcluster.dev/external-services", "allowed"))
+                        .endMetadata()
+                        .build())
+                .create();
         try (InputStream in = Files.newInputStream(POLICY)) {
             policy = client.load(in).items();
         }
@@ -51,7 +57,10 @@ class ExternalServicesPolicyIT {
             try {
                 String name = "probe-" + probes[0]++;
                 TestShops.create(client, tenant, name, "image: shop:1\nbalancer: {serviceType: NodePort}");
-                client.resources(ShopCluster.class).inNamespace(tenant).withName(name).delete();
+                client.resources(ShopCluster.class)
+                        .inNamespace(tenant)
+                        .withName(name)
+                        .delete();
                 return false;
             } catch (KubernetesClientException e) {
                 return e.getMessage().contains("not allowed");
@@ -67,16 +76,22 @@ class ExternalServicesPolicyIT {
 
     @Test
     void refusesALoadBalancerInATenantNamespaceNamingTheField() {
-        assertThatThrownBy(() -> TestShops.create(client, tenant, "public", "image: shop:1\nbalancer: {serviceType: LoadBalancer}"))
+        assertThatThrownBy(() -> TestShops.create(
+                        client, tenant, "public", "image: shop:1\nbalancer: {serviceType: LoadBalancer}"))
                 .hasMessageContaining("spec.balancer.serviceType LoadBalancer is not allowed in this namespace");
-        assertThatThrownBy(() -> TestShops.create(client, tenant, "nodeport", "image: shop:1\nbalancer: {serviceType: NodePort}"))
+        assertThatThrownBy(() -> TestShops.create(
+                        client, tenant, "nodeport", "image: shop:1\nbalancer: {serviceType: NodePort}"))
                 .hasMessageContaining("spec.balancer.serviceType NodePort is not allowed");
-        assertThat(TestShops.create(client, tenant, "internal", "image: shop:1")).isNotNull();
+        assertThat(TestShops.create(client, tenant, "internal", "image: shop:1"))
+                .isNotNull();
     }
 
     @Test
     void allowsItInALabelledNamespace() {
         assertThat(TestShops.create(client, allowed, "public", "image: shop:1\nbalancer: {serviceType: LoadBalancer}")
-                .getSpec().getBalancer().getServiceType()).hasToString("LoadBalancer");
+                        .getSpec()
+                        .getBalancer()
+                        .getServiceType())
+                .hasToString("LoadBalancer");
     }
 }

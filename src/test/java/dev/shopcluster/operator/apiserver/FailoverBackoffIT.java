@@ -24,10 +24,17 @@ class FailoverBackoffIT {
 
     @Test
     void aNewShopWhosePrimaryNeverBecomesReadyIsFailedOverToTheStandby() {
-        harness.createShop("fresh", "image: shop:1\nreplicas: 2\nhighAvailability: "
-                + "{mode: ActiveStandby, standbyReplicas: 1, failoverAfterSeconds: 1}");
+        harness.createShop(
+                "fresh",
+                "image: shop:1\nreplicas: 2\nhighAvailability: "
+                        + "{mode: ActiveStandby, standbyReplicas: 1, failoverAfterSeconds: 1}");
         await().atMost(Duration.ofSeconds(30)).until(() -> List.of("fresh-a", "fresh-b").stream()
-                .allMatch(d -> harness.client().apps().deployments().inNamespace(harness.namespace()).withName(d).get()
+                .allMatch(d -> harness.client()
+                                .apps()
+                                .deployments()
+                                .inNamespace(harness.namespace())
+                                .withName(d)
+                                .get()
                         != null));
         WorkloadSimulator.ready(harness.client(), harness.namespace(), "fresh-a", 0);
         WorkloadSimulator.allReady(harness.client(), harness.namespace(), "fresh-b");
@@ -44,7 +51,9 @@ class FailoverBackoffIT {
         WorkloadSimulator.ready(harness.client(), harness.namespace(), "sick-a", 0);
         ShopAssertions.awaitSettledOn(harness, "sick", Slot.B, Duration.ofSeconds(2 + 5));
         ShopCluster failedOver = harness.shop("sick");
-        assertThat(failedOver.getStatus().getFailoverWaitSeconds()).as("2 s doubled once").isEqualTo(4);
+        assertThat(failedOver.getStatus().getFailoverWaitSeconds())
+                .as("2 s doubled once")
+                .isEqualTo(4);
         assertThat(failedOver.getStatus().getRecentFailoverTimes()).hasSize(1);
         assertThat(failedOverMessage(failedOver)).endsWith("; the next failover waits 4s (1 in the last 10 min)");
 
@@ -52,29 +61,40 @@ class FailoverBackoffIT {
         WorkloadSimulator.allReady(harness.client(), harness.namespace(), "sick-a");
         await().atMost(Duration.ofSeconds(10)).until(() -> replicas("sick-b") == 2);
         WorkloadSimulator.ready(harness.client(), harness.namespace(), "sick-b", 0);
-        Instant bUnready = Instant.parse(await().atMost(Duration.ofSeconds(5)).until(
-                () -> harness.shop("sick").getStatus().getPrimaryUnreadySince(), since -> since != null));
+        Instant bUnready = Instant.parse(await().atMost(Duration.ofSeconds(5))
+                .until(() -> harness.shop("sick").getStatus().getPrimaryUnreadySince(), since -> since != null));
         Instant seenUnready = Instant.now();
 
         ShopAssertions.awaitSettledOn(harness, "sick", Slot.A, Duration.ofSeconds(4 + 5));
-        assertThat(Duration.between(seenUnready, Instant.now())).as("the doubled wait, not the grace")
+        assertThat(Duration.between(seenUnready, Instant.now()))
+                .as("the doubled wait, not the grace")
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
         ShopCluster back = harness.shop("sick");
         assertThat(Duration.between(bUnready, Instant.parse(back.getStatus().getLastFailoverTime())))
-                .as("decided after 2 s x 2^1").isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+                .as("decided after 2 s x 2^1")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(4));
         assertThat(back.getStatus().getFailovers()).isEqualTo(2);
         assertThat(back.getStatus().getRecentFailoverTimes()).hasSize(2);
         assertThat(back.getStatus().getFailoverWaitSeconds()).isEqualTo(8);
-        assertThat(failedOverMessage(back)).startsWith("promoted slot a: slot b had 0/2 ready for ")
+        assertThat(failedOverMessage(back))
+                .startsWith("promoted slot a: slot b had 0/2 ready for ")
                 .endsWith("; the next failover waits 8s (2 in the last 10 min)");
     }
 
     private static String failedOverMessage(ShopCluster shop) {
-        return Conditions.find(shop.getStatus().getConditions(), ConditionTypes.FAILED_OVER).orElseThrow().getMessage();
+        return Conditions.find(shop.getStatus().getConditions(), ConditionTypes.FAILED_OVER)
+                .orElseThrow()
+                .getMessage();
     }
 
     private static int replicas(String deployment) {
-        return harness.client().apps().deployments().inNamespace(harness.namespace()).withName(deployment).get()
-                .getSpec().getReplicas();
+        return harness.client()
+                .apps()
+                .deployments()
+                .inNamespace(harness.namespace())
+                .withName(deployment)
+                .get()
+                .getSpec()
+                .getReplicas();
     }
 }

@@ -10,8 +10,7 @@ import java.util.List;
 /** ActiveStandby shops for promotion tests. */
 final class HaShops {
 
-    private HaShops() {
-    }
+    private HaShops() {}
 
     /**
      * Creates an ActiveStandby shop (2 primary replicas, 1 standby) with the given grace period, runs
@@ -20,17 +19,35 @@ final class HaShops {
     static void createReady(OperatorHarness harness, String name, int failoverAfterSeconds) {
         KubernetesClient client = harness.client();
         String namespace = harness.namespace();
-        TestShops.create(client, namespace, name, "image: shop:1\nreplicas: 2\nhighAvailability: {mode: ActiveStandby, "
-                + "standbyReplicas: 1, failoverAfterSeconds: " + failoverAfterSeconds + "}");
+        TestShops.create(
+                client,
+                namespace,
+                name,
+                "image: shop:1\nreplicas: 2\nhighAvailability: {mode: ActiveStandby, "
+                        + "standbyReplicas: 1, failoverAfterSeconds: " + failoverAfterSeconds + "}");
         List<String> deployments = List.of(name + "-a", name + "-b", name + "-balancer");
         await().atMost(Duration.ofSeconds(30)).until(() -> deployments.stream()
-                .allMatch(d -> client.apps().deployments().inNamespace(namespace).withName(d).get() != null));
+                .allMatch(d -> client.apps()
+                                .deployments()
+                                .inNamespace(namespace)
+                                .withName(d)
+                                .get()
+                        != null));
         deployments.forEach(d -> WorkloadSimulator.allReady(client, namespace, d));
         ShopAssertions.awaitReady(harness, name);
     }
 
     static List<String> eventReasons(OperatorHarness harness, String name) {
-        return harness.client().v1().events().inNamespace(harness.namespace()).withField("involvedObject.name", name).list().getItems()
-                .stream().map(Event::getReason).toList();
+        return harness
+                .client()
+                .v1()
+                .events()
+                .inNamespace(harness.namespace())
+                .withField("involvedObject.name", name)
+                .list()
+                .getItems()
+                .stream()
+                .map(Event::getReason)
+                .toList();
     }
 }

@@ -24,7 +24,8 @@ class HelmChartIT {
 
     private static final String CHART = "helm/shop-operator";
     /** The CRD as released in 0.1.0, before spec.pod. */
-    private static final Path RELEASED_CRD = Path.of("src/test/resources/crds/shopclusters.shopcluster.dev-v1-0.1.0.yml");
+    private static final Path RELEASED_CRD =
+            Path.of("src/test/resources/crds/shopclusters.shopcluster.dev-v1-0.1.0.yml");
 
     @Test
     void lintsClean() throws Exception {
@@ -43,30 +44,40 @@ class HelmChartIT {
         String namespace = TestShops.newNamespace(TestApiServer.client(), "chart");
         for (String watched : List.of("shop-a", "shop-b")) {
             if (TestApiServer.client().namespaces().withName(watched).get() == null) {
-                TestApiServer.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-                        .withNewMetadata().withName(watched).endMetadata().build()).create();
+                TestApiServer.client()
+                        .namespaces()
+                        .resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(watched)
+                                .endMetadata()
+                                .build())
+                        .create();
             }
         }
-        List<String> args = new java.util.ArrayList<>(List.of("template", "shop-operator", CHART, "--namespace",
-                namespace, "--include-crds"));
+        List<String> args = new java.util.ArrayList<>(
+                List.of("template", "shop-operator", CHART, "--namespace", namespace, "--include-crds"));
         args.addAll(values);
         Kubectl.Result template = Kubectl.helm(args.toArray(String[]::new));
         assertThat(template.exitCode()).as(template.output()).isZero();
         Path rendered = Files.createTempFile("chart", ".yaml");
         Files.writeString(rendered, template.output());
 
-        Kubectl.Result dryRun = Kubectl.run("apply", "--server-side", "--force-conflicts", "--dry-run=server", "-f",
-                rendered.toString());
+        Kubectl.Result dryRun = Kubectl.run(
+                "apply", "--server-side", "--force-conflicts", "--dry-run=server", "-f", rendered.toString());
         assertThat(dryRun.exitCode()).as(dryRun.output()).isZero();
 
         List<HasMetadata> objects = TestApiServer.client()
-                .load(new ByteArrayInputStream(template.output().getBytes(StandardCharsets.UTF_8))).items();
-        assertThat(objects).extracting(HasMetadata::getKind)
+                .load(new ByteArrayInputStream(template.output().getBytes(StandardCharsets.UTF_8)))
+                .items();
+        assertThat(objects)
+                .extracting(HasMetadata::getKind)
                 .contains("CustomResourceDefinition", "Deployment", "ServiceAccount", "Service");
         List<PolicyRule> rules = objects.stream()
-                .flatMap(o -> o instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRole role ? role.getRules().stream()
-                        : o instanceof io.fabric8.kubernetes.api.model.rbac.Role role ? role.getRules().stream()
-                        : Stream.empty())
+                .flatMap(o -> o instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRole role
+                        ? role.getRules().stream()
+                        : o instanceof io.fabric8.kubernetes.api.model.rbac.Role role
+                                ? role.getRules().stream()
+                                : Stream.empty())
                 .toList();
         assertThat(rules).isNotEmpty().allSatisfy(rule -> {
             assertThat(rule.getVerbs()).doesNotContain("*");
@@ -74,9 +85,13 @@ class HelmChartIT {
             assertThat(rule.getApiGroups()).doesNotContain("*");
         });
         assertThat(Serialization.asYaml(objects)).contains("readOnlyRootFilesystem: true");
-        assertThat(objects).filteredOn(o -> o.getKind().equals("ClusterRole")).extracting(o -> o.getMetadata().getLabels())
-                .anySatisfy(labels -> assertThat(labels).containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true"))
-                .anySatisfy(labels -> assertThat(labels).containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true"));
+        assertThat(objects)
+                .filteredOn(o -> o.getKind().equals("ClusterRole"))
+                .extracting(o -> o.getMetadata().getLabels())
+                .anySatisfy(labels ->
+                        assertThat(labels).containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true"))
+                .anySatisfy(labels ->
+                        assertThat(labels).containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true"));
     }
 
     /** The monitoring objects need the Prometheus Operator's CRDs, absent here: rendered and linted only. */
@@ -86,14 +101,19 @@ class HelmChartIT {
         Kubectl.Result lint = Kubectl.helm(Stream.concat(Stream.of("lint", "--strict", CHART), Stream.of(values))
                 .toArray(String[]::new));
         assertThat(lint.exitCode()).as(lint.output()).isZero();
-        Kubectl.Result template = Kubectl.helm(Stream.concat(Stream.of("template", "shop-operator", CHART),
-                Stream.of(values)).toArray(String[]::new));
+        Kubectl.Result template =
+                Kubectl.helm(Stream.concat(Stream.of("template", "shop-operator", CHART), Stream.of(values))
+                        .toArray(String[]::new));
         assertThat(template.exitCode()).as(template.output()).isZero();
         List<HasMetadata> objects = TestApiServer.client()
-                .load(new ByteArrayInputStream(template.output().getBytes(StandardCharsets.UTF_8))).items();
+                .load(new ByteArrayInputStream(template.output().getBytes(StandardCharsets.UTF_8)))
+                .items();
         assertThat(objects).extracting(HasMetadata::getKind).contains("PodMonitor", "PrometheusRule");
-        assertThat(template.output()).contains("port: monitor").contains("shop_failovers_total")
-                .contains("alert: ShopClusterNotReady").contains("alert: ShopClusterDegraded")
+        assertThat(template.output())
+                .contains("port: monitor")
+                .contains("shop_failovers_total")
+                .contains("alert: ShopClusterNotReady")
+                .contains("alert: ShopClusterDegraded")
                 .contains("alert: ShopClusterFailedOver");
     }
 
@@ -106,18 +126,29 @@ class HelmChartIT {
     void crdUpgradeOverAHelmCreatedCrdNeedsForceConflictsAndSurvivesUninstall() throws Exception {
         var client = TestApiServer.client();
         String crdName = "shopclusters.shopcluster.dev";
-        client.apiextensions().v1().customResourceDefinitions().withName(crdName).delete();
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(crdName)
+                .delete();
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> client.apiextensions().v1().customResourceDefinitions().withName(crdName).get() == null);
+                .until(() -> client.apiextensions()
+                                .v1()
+                                .customResourceDefinitions()
+                                .withName(crdName)
+                                .get()
+                        == null);
         try {
             // The previous release: the same chart with the CRD released in 0.1.0 (no spec.pod yet).
             Path oldChart = Path.of("target/helm/old-chart");
             copyChart(Path.of(CHART), oldChart);
-            Files.copy(RELEASED_CRD, oldChart.resolve("crds/shopclusters.shopcluster.dev-v1.yml"),
+            Files.copy(
+                    RELEASED_CRD,
+                    oldChart.resolve("crds/shopclusters.shopcluster.dev-v1.yml"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             String namespace = "helm-upgrade";
-            Kubectl.Result install = Kubectl.helm("install", "shop-operator", oldChart.toString(), "--namespace",
-                    namespace, "--create-namespace");
+            Kubectl.Result install = Kubectl.helm(
+                    "install", "shop-operator", oldChart.toString(), "--namespace", namespace, "--create-namespace");
             assertThat(install.exitCode()).as(install.output()).isZero();
             assertThat(specFields(crdName)).doesNotContain("pod");
 
@@ -130,13 +161,21 @@ class HelmChartIT {
 
             Kubectl.Result upgrade = Kubectl.helm("upgrade", "shop-operator", CHART, "--namespace", namespace);
             assertThat(upgrade.exitCode()).as(upgrade.output()).isZero();
-            assertThat(specFields(crdName)).as("helm upgrade leaves the CRD alone").contains("pod");
+            assertThat(specFields(crdName))
+                    .as("helm upgrade leaves the CRD alone")
+                    .contains("pod");
 
             Kubectl.Result uninstall = Kubectl.helm("uninstall", "shop-operator", "--namespace", namespace);
             assertThat(uninstall.exitCode()).as(uninstall.output()).isZero();
-            assertThat(client.apiextensions().v1().customResourceDefinitions().withName(crdName).get())
-                    .as("helm uninstall keeps the CRD, and with it every ShopCluster").isNotNull();
-            assertThat(client.apps().deployments().inNamespace(namespace).list().getItems()).isEmpty();
+            assertThat(client.apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .withName(crdName)
+                            .get())
+                    .as("helm uninstall keeps the CRD, and with it every ShopCluster")
+                    .isNotNull();
+            assertThat(client.apps().deployments().inNamespace(namespace).list().getItems())
+                    .isEmpty();
         } finally {
             // Other test classes expect the committed CRD.
             Kubectl.run("apply", "--server-side", "--force-conflicts", "-f", "crds/");
@@ -145,8 +184,20 @@ class HelmChartIT {
     }
 
     private static java.util.Set<String> specFields(String crdName) {
-        return TestApiServer.client().apiextensions().v1().customResourceDefinitions().withName(crdName).get().getSpec()
-                .getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().get("spec").getProperties()
+        return TestApiServer.client()
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(crdName)
+                .get()
+                .getSpec()
+                .getVersions()
+                .get(0)
+                .getSchema()
+                .getOpenAPIV3Schema()
+                .getProperties()
+                .get("spec")
+                .getProperties()
                 .keySet();
     }
 

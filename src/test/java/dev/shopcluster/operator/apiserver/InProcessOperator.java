@@ -8,9 +8,9 @@ import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.time.Clock;
@@ -32,8 +32,8 @@ public final class InProcessOperator implements AutoCloseable {
     private final AtomicLong writesUntilCrash = new AtomicLong(-1);
 
     private InProcessOperator(Options options) {
-        KubernetesClient client = TestApiServer.newClient(builder -> builder.addOrReplaceInterceptor("writes",
-                new Interceptor() {
+        KubernetesClient client =
+                TestApiServer.newClient(builder -> builder.addOrReplaceInterceptor("writes", new Interceptor() {
                     @Override
                     public void before(BasicBuilder request, HttpRequest httpRequest, Interceptor.RequestTags tags) {
                         if (crashed()) {
@@ -42,7 +42,8 @@ public final class InProcessOperator implements AutoCloseable {
                         // Leader election renews its lease and reviews its permissions (a POST that changes
                         // nothing); only the operator's own work counts.
                         String path = httpRequest.uri().getPath();
-                        if (!"GET".equals(httpRequest.method()) && !path.contains("/leases")
+                        if (!"GET".equals(httpRequest.method())
+                                && !path.contains("/leases")
                                 && !path.contains("/selfsubject")) {
                             writeRequests.incrementAndGet();
                             writeLog.add(httpRequest.method() + " " + path);
@@ -57,15 +58,22 @@ public final class InProcessOperator implements AutoCloseable {
                     .withMetrics(new Metrics() {
                         @Override
                         public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
-                            finishedReconciles.computeIfAbsent(resource.getMetadata().getName(),
-                                    k -> new AtomicInteger()).incrementAndGet();
+                            finishedReconciles
+                                    .computeIfAbsent(resource.getMetadata().getName(), k -> new AtomicInteger())
+                                    .incrementAndGet();
                         }
                     });
             if (options.leaseName != null) {
                 // Short lease, so a test sees a takeover in seconds; no process exit when leadership is lost.
-                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(options.leaseName, options.namespace,
-                        Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500), options.identity,
-                        new LeaderCallbacks(() -> { }, () -> { }, leader -> { }), false));
+                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
+                        options.leaseName,
+                        options.namespace,
+                        Duration.ofSeconds(4),
+                        Duration.ofSeconds(3),
+                        Duration.ofMillis(500),
+                        options.identity,
+                        new LeaderCallbacks(() -> {}, () -> {}, leader -> {}),
+                        false));
             }
         });
         operator.register(new ShopClusterReconciler(Clock.systemUTC(), meters, "cluster.local", false), override -> {

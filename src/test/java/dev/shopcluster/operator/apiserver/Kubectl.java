@@ -9,11 +9,9 @@ import java.util.concurrent.TimeUnit;
 /** Runs kubectl (or helm) built by `make kube-binaries` against the test API server. */
 final class Kubectl {
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
-    private Kubectl() {
-    }
+    private Kubectl() {}
 
     static Result run(String... args) throws IOException, InterruptedException {
         return exec("kubectl", args);
@@ -24,8 +22,10 @@ final class Kubectl {
     }
 
     private static Result exec(String binary, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(KubeBinaries.binary(binary).toString(),
-                "--kubeconfig", TestApiServer.kubeconfig().toString()));
+        List<String> command = new ArrayList<>(List.of(
+                KubeBinaries.binary(binary).toString(),
+                "--kubeconfig",
+                TestApiServer.kubeconfig().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // helm keeps caches and config under $HOME; keep them out of the user's.

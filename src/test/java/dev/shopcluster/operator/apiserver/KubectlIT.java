@@ -25,12 +25,17 @@ class KubectlIT {
     @Test
     void getShopsShowsThePrinterColumns() throws Exception {
         String namespace = TestShops.newNamespace(TestApiServer.client(), "kubectl");
-        TestShops.create(TestApiServer.client(), namespace, "columns",
+        TestShops.create(
+                TestApiServer.client(),
+                namespace,
+                "columns",
                 "image: shop:1\nstrategy: {type: LeastConnections}\nhighAvailability: {mode: ActiveActive}");
         Kubectl.Result get = Kubectl.run("get", "shops", "-n", namespace);
         assertThat(get.exitCode()).as(get.output()).isZero();
         assertThat(get.output().lines().findFirst().orElseThrow().split("\\s+"))
                 .contains("NAME", "STRATEGY", "HA", "PRIMARY", "READY", "AGE");
-        assertThat(get.output()).containsPattern("columns\\s+.*LeastConnections").contains("ActiveActive");
+        assertThat(get.output())
+                .containsPattern("columns\\s+.*LeastConnections")
+                .contains("ActiveActive");
     }
 }

@@ -3,7 +3,6 @@ package dev.shopcluster.operator.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -22,8 +21,12 @@ class LeaderElectionIT {
     void onlyTheLeaderActsAndTheFollowerFinishesAnInterruptedPromotion() {
         KubernetesClient client = harness.client();
         String namespace = harness.namespace();
-        InProcessOperator one = InProcessOperator.options(namespace).leaderElection(LEASE, "one").start();
-        InProcessOperator two = InProcessOperator.options(namespace).leaderElection(LEASE, "two").start();
+        InProcessOperator one = InProcessOperator.options(namespace)
+                .leaderElection(LEASE, "one")
+                .start();
+        InProcessOperator two = InProcessOperator.options(namespace)
+                .leaderElection(LEASE, "two")
+                .start();
         try {
             HaShops.createReady(harness, "pay", 2);
             assertThat(one.writeRequests() == 0 ^ two.writeRequests() == 0)
@@ -33,7 +36,8 @@ class LeaderElectionIT {
             InProcessOperator follower = leader == one ? two : one;
 
             WorkloadSimulator.ready(client, namespace, "pay-a", 0);
-            await().atMost(Duration.ofSeconds(5)).until(() -> harness.shop("pay").getStatus().getPrimaryUnreadySince() != null);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> harness.shop("pay").getStatus().getPrimaryUnreadySince() != null);
             // The leader records its decision, then dies: it renews its lease no more.
             leader.crashAfterWrites(1);
             await().atMost(Duration.ofSeconds(10)).until(leader::crashed);

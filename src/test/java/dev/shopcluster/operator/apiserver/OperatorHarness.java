@@ -34,6 +34,7 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
 
     /** Log lines kept for a failure report: the latest ones. */
     private static final int LOG_LINES = 400;
+
     private static final List<String> LOGGERS = List.of("dev.shopcluster", "io.javaoperatorsdk");
 
     private final String namespacePrefix;
@@ -42,7 +43,9 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     private final Deque<String> log = new ArrayDeque<>();
     private final Handler logCapture = new LogCapture();
     /** Held so the JUL loggers, weakly referenced by the log manager, keep the capture handler. */
-    private final List<Logger> capturedLoggers = LOGGERS.stream().map(Logger::getLogger).toList();
+    private final List<Logger> capturedLoggers =
+            LOGGERS.stream().map(Logger::getLogger).toList();
+
     private String namespace;
     private InProcessOperator operator;
 
@@ -84,7 +87,8 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
-        System.out.println(diagnostics(context.getRequiredTestClass().getSimpleName() + "." + context.getDisplayName()));
+        System.out.println(
+                diagnostics(context.getRequiredTestClass().getSimpleName() + "." + context.getDisplayName()));
     }
 
     public KubernetesClient client() {
@@ -115,7 +119,10 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     }
 
     public ShopCluster shop(String name) {
-        return client().resources(ShopCluster.class).inNamespace(namespace).withName(name).get();
+        return client().resources(ShopCluster.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     /** Creates a ShopCluster in the harness's namespace; see {@link TestShops#create}. */
@@ -129,7 +136,8 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     }
 
     private InProcessOperator startOperator() {
-        operator = resync == null ? InProcessOperator.start(namespace)
+        operator = resync == null
+                ? InProcessOperator.start(namespace)
                 : InProcessOperator.startWithResync(namespace, resync);
         return operator;
     }
@@ -144,7 +152,11 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     /** The operator's log, the events and every shop's status in the namespace. */
     String diagnostics(String test) {
         StringBuilder out = new StringBuilder();
-        out.append("==== ").append(test).append(" failed; namespace ").append(namespace).append('\n');
+        out.append("==== ")
+                .append(test)
+                .append(" failed; namespace ")
+                .append(namespace)
+                .append('\n');
         out.append("---- operator log (latest ").append(LOG_LINES).append(" lines)\n");
         synchronized (log) {
             log.forEach(line -> out.append(line).append('\n'));
@@ -155,10 +167,15 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
                     .sorted(Comparator.comparing(e -> Objects.toString(e.getLastTimestamp(), "")))
                     .forEach(e -> out.append(describe(e)).append('\n'));
             out.append("---- shops\n");
-            client().resources(ShopCluster.class).inNamespace(namespace).list().getItems().forEach(shop -> out
-                    .append(shop.getMetadata().getName()).append(" (generation ")
-                    .append(shop.getMetadata().getGeneration()).append("):\n")
-                    .append(Serialization.asYaml(shop.getStatus()).indent(2)));
+            client().resources(ShopCluster.class)
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems()
+                    .forEach(shop -> out.append(shop.getMetadata().getName())
+                            .append(" (generation ")
+                            .append(shop.getMetadata().getGeneration())
+                            .append("):\n")
+                            .append(Serialization.asYaml(shop.getStatus()).indent(2)));
         } catch (RuntimeException e) {
             out.append("(could not read the namespace: ").append(e).append(")\n");
         }
@@ -166,8 +183,14 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
     }
 
     private static String describe(Event e) {
-        return "%s %s %s %s/%s: %s".formatted(e.getLastTimestamp(), e.getType(), e.getReason(),
-                e.getInvolvedObject().getKind(), e.getInvolvedObject().getName(), e.getMessage());
+        return "%s %s %s %s/%s: %s"
+                .formatted(
+                        e.getLastTimestamp(),
+                        e.getType(),
+                        e.getReason(),
+                        e.getInvolvedObject().getKind(),
+                        e.getInvolvedObject().getName(),
+                        e.getMessage());
     }
 
     /** Keeps the latest operator log lines of this test class. */
@@ -177,10 +200,11 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
 
         @Override
         public void publish(LogRecord record) {
-            String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage()
-                    : formatter.formatMessage(record);
-            String line = "%s %s [%s] %s".formatted(record.getInstant(), record.getLevel(), record.getLoggerName(),
-                    message) + (record.getThrown() == null ? "" : " " + record.getThrown());
+            String message =
+                    record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : formatter.formatMessage(record);
+            String line =
+                    "%s %s [%s] %s".formatted(record.getInstant(), record.getLevel(), record.getLoggerName(), message)
+                            + (record.getThrown() == null ? "" : " " + record.getThrown());
             synchronized (log) {
                 log.addLast(line);
                 while (log.size() > LOG_LINES) {
@@ -190,11 +214,9 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -44,6 +44,7 @@ class PromotionChaosIT {
 
     @RegisterExtension
     static final OperatorHarness harness = OperatorHarness.withOperator("chaos");
+
     private static final Queue<String> violations = new ConcurrentLinkedQueue<>();
     private static List<SharedIndexInformer<? extends HasMetadata>> watches;
     private static int restarts;
@@ -52,11 +53,23 @@ class PromotionChaosIT {
     @BeforeAll
     static void watchInvariants() {
         watches = List.of(
-                watch(harness.client().configMaps().inNamespace(harness.namespace()).inform(),
+                watch(
+                        harness.client()
+                                .configMaps()
+                                .inNamespace(harness.namespace())
+                                .inform(),
                         PromotionChaosIT::checkConfig),
-                watch(harness.client().services().inNamespace(harness.namespace()).inform(),
+                watch(
+                        harness.client()
+                                .services()
+                                .inNamespace(harness.namespace())
+                                .inform(),
                         PromotionChaosIT::checkPrimaryService),
-                watch(harness.client().resources(ShopCluster.class).inNamespace(harness.namespace()).inform(),
+                watch(
+                        harness.client()
+                                .resources(ShopCluster.class)
+                                .inNamespace(harness.namespace())
+                                .inform(),
                         PromotionChaosIT::checkStatus));
     }
 
@@ -77,14 +90,26 @@ class PromotionChaosIT {
                 randomStep(random, name);
             }
             settle(name, seed);
-            assertThat(violations).as("invariant violations up to seed %d", seed).isEmpty();
+            assertThat(violations)
+                    .as("invariant violations up to seed %d", seed)
+                    .isEmpty();
         }
         // The seeds must have exercised what they claim to.
-        List<ShopCluster> shops = harness.client().resources(ShopCluster.class).inNamespace(harness.namespace()).list().getItems();
-        int failovers = shops.stream().mapToInt(shop -> shop.getStatus().getFailovers()).sum();
-        long switchovers = shops.stream().flatMap(shop -> HaShops.eventReasons(harness, shop.getMetadata().getName()).stream()).filter(ConditionTypes.SWITCHED_OVER::equals).count();
-        System.out.printf("chaos: %d seeds, %d failovers, %d switchovers, %d operator restarts%n", SEEDS, failovers,
-                switchovers, restarts);
+        List<ShopCluster> shops = harness.client()
+                .resources(ShopCluster.class)
+                .inNamespace(harness.namespace())
+                .list()
+                .getItems();
+        int failovers =
+                shops.stream().mapToInt(shop -> shop.getStatus().getFailovers()).sum();
+        long switchovers = shops.stream()
+                .flatMap(
+                        shop -> HaShops.eventReasons(harness, shop.getMetadata().getName()).stream())
+                .filter(ConditionTypes.SWITCHED_OVER::equals)
+                .count();
+        System.out.printf(
+                "chaos: %d seeds, %d failovers, %d switchovers, %d operator restarts%n",
+                SEEDS, failovers, switchovers, restarts);
         assertThat(failovers).isPositive();
         assertThat(switchovers).isPositive();
         assertThat(restarts).isPositive();
@@ -100,20 +125,30 @@ class PromotionChaosIT {
                 Slot target = harness.shop(name).getStatus().getTargetPrimary();
                 await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> {
                     var status = harness.shop(name).getStatus();
-                    return status.getTargetPrimary() != target || status.getPrimaryUnreadySince() == null
-                            || ConditionTypes.NO_HEALTHY_STANDBY.equals(Conditions.find(status.getConditions(),
-                                    ConditionTypes.DEGRADED).orElseThrow().getReason());
+                    return status.getTargetPrimary() != target
+                            || status.getPrimaryUnreadySince() == null
+                            || ConditionTypes.NO_HEALTHY_STANDBY.equals(
+                                    Conditions.find(status.getConditions(), ConditionTypes.DEGRADED)
+                                            .orElseThrow()
+                                            .getReason());
                 });
             }
             case 3 -> {
                 restarts++;
                 harness.restartOperator();
             }
-            case 4 -> harness.patchSpec(name, "{\"replicas\": " + (2 + random.nextInt(2))
-                    + ", \"strategy\": {\"type\": \"" + (random.nextBoolean() ? "RoundRobin" : "LeastConnections") + "\"}}");
-            default -> harness.client().resources(ShopCluster.class).inNamespace(harness.namespace()).withName(name)
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
-                            + ShopClusterReconciler.SWITCHOVER_ANNOTATION + "\":\"" + slot.id() + "\"}}}");
+            case 4 -> harness.patchSpec(
+                    name,
+                    "{\"replicas\": " + (2 + random.nextInt(2)) + ", \"strategy\": {\"type\": \""
+                            + (random.nextBoolean() ? "RoundRobin" : "LeastConnections") + "\"}}");
+            default -> harness.client()
+                    .resources(ShopCluster.class)
+                    .inNamespace(harness.namespace())
+                    .withName(name)
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"annotations\":{\"" + ShopClusterReconciler.SWITCHOVER_ANNOTATION + "\":\""
+                                    + slot.id() + "\"}}}");
         }
     }
 
@@ -125,10 +160,20 @@ class PromotionChaosIT {
             }
             ShopCluster shop = harness.shop(name);
             Slot current = shop.getStatus().getCurrentPrimary();
-            assertThat(Wiring.observe(harness, name).settledOn(current)).as("seed %d settled", seed).isTrue();
-            assertThat(harness.client().apps().deployments().inNamespace(harness.namespace()).withName(name + "-" + current.id()).get()
-                    .getSpec().getReplicas()).isEqualTo(shop.getSpec().getReplicas());
-            assertThat(shop.getMetadata().getAnnotations()).doesNotContainKey(ShopClusterReconciler.SWITCHOVER_ANNOTATION);
+            assertThat(Wiring.observe(harness, name).settledOn(current))
+                    .as("seed %d settled", seed)
+                    .isTrue();
+            assertThat(harness.client()
+                            .apps()
+                            .deployments()
+                            .inNamespace(harness.namespace())
+                            .withName(name + "-" + current.id())
+                            .get()
+                            .getSpec()
+                            .getReplicas())
+                    .isEqualTo(shop.getSpec().getReplicas());
+            assertThat(shop.getMetadata().getAnnotations())
+                    .doesNotContainKey(ShopClusterReconciler.SWITCHOVER_ANNOTATION);
         });
     }
 
@@ -164,9 +209,8 @@ class PromotionChaosIT {
         }
     }
 
-
-    private static <T extends HasMetadata> SharedIndexInformer<T> watch(SharedIndexInformer<T> informer,
-            Consumer<T> check) {
+    private static <T extends HasMetadata> SharedIndexInformer<T> watch(
+            SharedIndexInformer<T> informer, Consumer<T> check) {
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
@@ -179,8 +223,7 @@ class PromotionChaosIT {
             }
 
             @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            }
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
         });
         return informer;
     }

@@ -16,14 +16,15 @@ public final class ShopAssertions {
     /** How long a shop may take to reach a state the operator only has to write. */
     public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private ShopAssertions() {
-    }
+    private ShopAssertions() {}
 
     /** Waits until the shop has the condition with this status and reason, and returns it. */
-    public static Condition awaitCondition(OperatorHarness harness, String shop, String type, String status,
-            String reason) {
-        return await().atMost(TIMEOUT).until(() -> condition(harness.shop(shop), type),
-                c -> c != null && status.equals(c.getStatus()) && reason.equals(c.getReason()));
+    public static Condition awaitCondition(
+            OperatorHarness harness, String shop, String type, String status, String reason) {
+        return await().atMost(TIMEOUT)
+                .until(
+                        () -> condition(harness.shop(shop), type),
+                        c -> c != null && status.equals(c.getStatus()) && reason.equals(c.getReason()));
     }
 
     /** Waits until the shop reports Ready=True. */
@@ -46,12 +47,14 @@ public final class ShopAssertions {
     }
 
     public static boolean isReady(ShopCluster shop) {
-        return shop != null && shop.getStatus() != null
+        return shop != null
+                && shop.getStatus() != null
                 && Conditions.isTrue(shop.getStatus().getConditions(), ConditionTypes.READY);
     }
 
     private static Condition condition(ShopCluster shop, String type) {
-        return shop == null || shop.getStatus() == null ? null
+        return shop == null || shop.getStatus() == null
+                ? null
                 : Conditions.find(shop.getStatus().getConditions(), type).orElse(null);
     }
 }

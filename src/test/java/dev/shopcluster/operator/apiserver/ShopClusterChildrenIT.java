@@ -14,8 +14,6 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,18 +23,21 @@ class ShopClusterChildrenIT {
     @RegisterExtension
     static final OperatorHarness harness = OperatorHarness.withOperator("children");
 
-
-
     @Test
     void createsEveryChildOwnedAndLabelled() {
         ShopCluster shop = harness.createShop("storefront", "image: shop:1\nreplicas: 3");
 
-        List<HasMetadata> children = await().atMost(Duration.ofSeconds(30)).until(() -> Arrays.asList(
-                get(Deployment.class, "storefront-main"), get(Deployment.class, "storefront-balancer"),
-                get(Service.class, "storefront-main"), get(Service.class, "storefront"),
-                get(ConfigMap.class, "storefront-balancer"),
-                get(PodDisruptionBudget.class, "storefront"), get(PodDisruptionBudget.class, "storefront-balancer")),
-                list -> list.stream().allMatch(java.util.Objects::nonNull));
+        List<HasMetadata> children = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> Arrays.asList(
+                                get(Deployment.class, "storefront-main"),
+                                get(Deployment.class, "storefront-balancer"),
+                                get(Service.class, "storefront-main"),
+                                get(Service.class, "storefront"),
+                                get(ConfigMap.class, "storefront-balancer"),
+                                get(PodDisruptionBudget.class, "storefront"),
+                                get(PodDisruptionBudget.class, "storefront-balancer")),
+                        list -> list.stream().allMatch(java.util.Objects::nonNull));
 
         for (HasMetadata child : children) {
             assertThat(child.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
@@ -51,9 +52,17 @@ class ShopClusterChildrenIT {
         }
         Deployment pool = get(Deployment.class, "storefront-main");
         assertThat(pool.getSpec().getReplicas()).isEqualTo(3);
-        assertThat(pool.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath())
+        assertThat(pool.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getReadinessProbe()
+                        .getHttpGet()
+                        .getPath())
                 .isEqualTo("/healthz");
-        assertThat(get(Service.class, "storefront-main").getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(get(Service.class, "storefront-main").getSpec().getClusterIP())
+                .isEqualTo("None");
         assertThat(get(ConfigMap.class, "storefront-balancer").getData().get("haproxy.cfg"))
                 .contains("balance roundrobin")
                 .contains("storefront-main." + harness.namespace() + ".svc.cluster.local:8080");
@@ -61,33 +70,41 @@ class ShopClusterChildrenIT {
 
     @Test
     void runsOneDeploymentPerWeightedPoolAndDeletesARemovedPool() {
-        harness.createShop("pools",
+        harness.createShop(
+                "pools",
                 "image: shop:1\nreplicas: 2\nstrategy: {type: WeightedRandom}\n"
                         + "pools: [{name: large, replicas: 4, weight: 3}, {name: small, weight: 1}]");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-            assertThat(get(Deployment.class, "pools-large").getSpec().getReplicas()).isEqualTo(4);
-            assertThat(get(Deployment.class, "pools-small").getSpec().getReplicas()).isEqualTo(2);
+            assertThat(get(Deployment.class, "pools-large").getSpec().getReplicas())
+                    .isEqualTo(4);
+            assertThat(get(Deployment.class, "pools-small").getSpec().getReplicas())
+                    .isEqualTo(2);
             assertThat(get(ConfigMap.class, "pools-balancer").getData().get("haproxy.cfg"))
-                    .contains("balance random\n").contains("weight 255").contains("weight 85");
+                    .contains("balance random\n")
+                    .contains("weight 255")
+                    .contains("weight 85");
         });
 
         harness.patchSpec("pools", "{\"pools\": [{\"name\": \"large\", \"replicas\": 4, \"weight\": 3}]}");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             assertThat(get(Deployment.class, "pools-small")).isNull();
             assertThat(get(Service.class, "pools-small")).isNull();
-            assertThat(get(ConfigMap.class, "pools-balancer").getData().get("haproxy.cfg")).doesNotContain("pools-small");
+            assertThat(get(ConfigMap.class, "pools-balancer").getData().get("haproxy.cfg"))
+                    .doesNotContain("pools-small");
         });
     }
 
     @Test
     void activeStandbyRunsTwoSlotsAndAPrimaryService() {
-        harness.createShop("ha",
-                "image: shop:1\nreplicas: 2\nhighAvailability: {mode: ActiveStandby, standbyReplicas: 1}");
+        harness.createShop(
+                "ha", "image: shop:1\nreplicas: 2\nhighAvailability: {mode: ActiveStandby, standbyReplicas: 1}");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             assertThat(get(Deployment.class, "ha-a").getSpec().getReplicas()).isEqualTo(2);
-            assertThat(get(Deployment.class, "ha-a").getMetadata().getLabels()).containsEntry(ShopLabels.ROLE, "primary");
+            assertThat(get(Deployment.class, "ha-a").getMetadata().getLabels())
+                    .containsEntry(ShopLabels.ROLE, "primary");
             assertThat(get(Deployment.class, "ha-b").getSpec().getReplicas()).isEqualTo(1);
-            assertThat(get(Deployment.class, "ha-b").getMetadata().getLabels()).containsEntry(ShopLabels.ROLE, "standby");
+            assertThat(get(Deployment.class, "ha-b").getMetadata().getLabels())
+                    .containsEntry(ShopLabels.ROLE, "standby");
             assertThat(get(Service.class, "ha-primary").getSpec().getSelector()).containsEntry(ShopLabels.GROUP, "a");
             assertThat(get(ConfigMap.class, "ha-balancer").getData().get("haproxy.cfg"))
                     .containsPattern("server-template a- .* weight 256\n")
@@ -101,13 +118,23 @@ class ShopClusterChildrenIT {
     @Test
     void recordsEventsOnTheShopCluster() {
         harness.createShop("evented", "image: shop:1");
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(harness.client().v1().events().inNamespace(harness.namespace())
-                .withField("involvedObject.name", "evented").list().getItems())
-                .anySatisfy(e -> assertThat(e.getMessage()).startsWith("created ")
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(harness.client()
+                        .v1()
+                        .events()
+                        .inNamespace(harness.namespace())
+                        .withField("involvedObject.name", "evented")
+                        .list()
+                        .getItems())
+                .anySatisfy(e -> assertThat(e.getMessage())
+                        .startsWith("created ")
                         .contains("Deployment/evented-main", "ConfigMap/evented-balancer", "Service/evented")));
     }
 
     private static <T extends HasMetadata> T get(Class<T> kind, String name) {
-        return harness.client().resources(kind).inNamespace(harness.namespace()).withName(name).get();
+        return harness.client()
+                .resources(kind)
+                .inNamespace(harness.namespace())
+                .withName(name)
+                .get();
     }
 }

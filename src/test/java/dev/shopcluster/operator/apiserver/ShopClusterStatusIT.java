@@ -10,8 +10,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,8 +18,6 @@ class ShopClusterStatusIT {
 
     @RegisterExtension
     static final OperatorHarness harness = OperatorHarness.withOperator("status");
-
-
 
     @Test
     void conditionsFollowReadiness() {
@@ -38,18 +34,23 @@ class ShopClusterStatusIT {
         awaitCondition("cart", ConditionTypes.PROGRESSING, "False", ConditionTypes.ROLLOUT_COMPLETE);
         awaitCondition("cart", ConditionTypes.DEGRADED, "False", ConditionTypes.AS_EXPECTED);
         ShopCluster shop = harness.shop("cart");
-        assertThat(shop.getStatus().getObservedGeneration()).isEqualTo(shop.getMetadata().getGeneration());
+        assertThat(shop.getStatus().getObservedGeneration())
+                .isEqualTo(shop.getMetadata().getGeneration());
         assertThat(shop.getStatus().getReplicas()).isEqualTo(3);
         assertThat(shop.getStatus().getReadyReplicas()).isEqualTo(3);
         assertThat(shop.getStatus().getSelector())
-                .isEqualTo("app.kubernetes.io/component=shop,app.kubernetes.io/instance=cart,app.kubernetes.io/name=shop");
+                .isEqualTo(
+                        "app.kubernetes.io/component=shop,app.kubernetes.io/instance=cart,app.kubernetes.io/name=shop");
         assertThat(ready.getObservedGeneration()).isEqualTo(shop.getMetadata().getGeneration());
 
         WorkloadSimulator.ready(harness.client(), harness.namespace(), "cart-main", 1);
-        Condition degraded = awaitCondition("cart", ConditionTypes.DEGRADED, "True", ConditionTypes.REPLICAS_UNAVAILABLE);
+        Condition degraded =
+                awaitCondition("cart", ConditionTypes.DEGRADED, "True", ConditionTypes.REPLICAS_UNAVAILABLE);
         assertThat(degraded.getMessage()).contains("shop 1/3 ready");
-        assertThat(Conditions.find(harness.shop("cart").getStatus().getConditions(), ConditionTypes.READY).orElseThrow()
-                .getLastTransitionTime()).isNotNull();
+        assertThat(Conditions.find(harness.shop("cart").getStatus().getConditions(), ConditionTypes.READY)
+                        .orElseThrow()
+                        .getLastTransitionTime())
+                .isNotNull();
     }
 
     @Test
@@ -57,31 +58,54 @@ class ShopClusterStatusIT {
         harness.createShop("scaled", "image: shop:1\nreplicas: 2");
         awaitDeployment("scaled-main");
 
-        Process scale = new ProcessBuilder(TestApiServer.kubectl().toString(), "--kubeconfig",
-                TestApiServer.kubeconfig().toString(), "-n", harness.namespace(), "scale", "shop", "scaled", "--replicas=5")
-                .redirectErrorStream(true).start();
+        Process scale = new ProcessBuilder(
+                        TestApiServer.kubectl().toString(),
+                        "--kubeconfig",
+                        TestApiServer.kubeconfig().toString(),
+                        "-n",
+                        harness.namespace(),
+                        "scale",
+                        "shop",
+                        "scaled",
+                        "--replicas=5")
+                .redirectErrorStream(true)
+                .start();
         assertThat(scale.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(new String(scale.getInputStream().readAllBytes())).contains("scaled");
         assertThat(scale.exitValue()).isZero();
 
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
-                harness.client().apps().deployments().inNamespace(harness.namespace()).withName("scaled-main").get().getSpec().getReplicas())
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(harness.client()
+                        .apps()
+                        .deployments()
+                        .inNamespace(harness.namespace())
+                        .withName("scaled-main")
+                        .get()
+                        .getSpec()
+                        .getReplicas())
                 .isEqualTo(5));
         WorkloadSimulator.allReady(harness.client(), harness.namespace(), "scaled-main");
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
-                harness.client().resources(ShopCluster.class).inNamespace(harness.namespace()).withName("scaled").scale().getStatus().getReplicas())
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(harness.client()
+                        .resources(ShopCluster.class)
+                        .inNamespace(harness.namespace())
+                        .withName("scaled")
+                        .scale()
+                        .getStatus()
+                        .getReplicas())
                 .isEqualTo(5));
     }
 
-
     @Test
     void aPodSettingKubernetesRefusesIsReportedAsARejectedChildUntilFixed() {
-        harness.createShop("mounts", "image: shop:1\npod: {volumes: [{name: cache, emptyDir: {}}], "
-                + "volumeMounts: [{name: data, mountPath: /data}]}");
+        harness.createShop(
+                "mounts",
+                "image: shop:1\npod: {volumes: [{name: cache, emptyDir: {}}], "
+                        + "volumeMounts: [{name: data, mountPath: /data}]}");
         Condition invalid = awaitCondition("mounts", ConditionTypes.DEGRADED, "True", ConditionTypes.CHILD_REJECTED);
         assertThat(invalid.getMessage()).contains("volumeMounts[0].name").contains("data");
         assertThat(Conditions.find(harness.shop("mounts").getStatus().getConditions(), ConditionTypes.READY)
-                .orElseThrow().getReason()).isEqualTo(ConditionTypes.CHILD_REJECTED);
+                        .orElseThrow()
+                        .getReason())
+                .isEqualTo(ConditionTypes.CHILD_REJECTED);
 
         harness.patchSpec("mounts", "{\"pod\": {\"volumeMounts\": [{\"name\": \"cache\", \"mountPath\": \"/data\"}]}}");
         awaitDeployment("mounts-main");
@@ -90,7 +114,12 @@ class ShopClusterStatusIT {
 
     private static void awaitDeployment(String name) {
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> harness.client().resources(Deployment.class).inNamespace(harness.namespace()).withName(name).get() != null);
+                .until(() -> harness.client()
+                                .resources(Deployment.class)
+                                .inNamespace(harness.namespace())
+                                .withName(name)
+                                .get()
+                        != null);
     }
 
     private static Condition awaitCondition(String shop, String type, String status, String reason) {

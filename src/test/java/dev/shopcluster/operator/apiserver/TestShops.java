@@ -2,23 +2,27 @@ package dev.shopcluster.operator.apiserver;
 
 import dev.shopcluster.operator.api.ShopCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /** ShopClusters and namespaces for API-server tests. */
 public final class TestShops {
 
-    private TestShops() {
-    }
+    private TestShops() {}
 
     /** A fresh namespace, so test classes never see each other's objects. */
     public static String newNamespace(KubernetesClient client, String prefix) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-                .withNewMetadata().withName(name).endMetadata().build()).create();
+        client.namespaces()
+                .resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .build())
+                .create();
         return name;
     }
 
@@ -31,12 +35,17 @@ public final class TestShops {
                 .inNamespace(namespace)
                 .load(new ByteArrayInputStream(yaml(name, specYaml).getBytes(StandardCharsets.UTF_8)))
                 .create();
-        return client.resources(ShopCluster.class).inNamespace(namespace).withName(name).get();
+        return client.resources(ShopCluster.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     /** Changes a ShopCluster's spec as `kubectl patch --type merge` does: no resourceVersion, no conflict. */
     public static void patchSpec(KubernetesClient client, String namespace, String name, String specJson) {
-        client.resources(ShopCluster.class).inNamespace(namespace).withName(name)
+        client.resources(ShopCluster.class)
+                .inNamespace(namespace)
+                .withName(name)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":" + specJson + "}");
     }
 
@@ -48,6 +57,7 @@ public final class TestShops {
                   name: %s
                 spec:
                 %s
-                """.formatted(name, specYaml.indent(2).stripTrailing());
+                """
+                .formatted(name, specYaml.indent(2).stripTrailing());
     }
 }

@@ -26,7 +26,10 @@ public record Wiring(Set<String> configPrimaries, String servicePrimary, Slot cu
     }
 
     public static Wiring observe(KubernetesClient client, String namespace, String name) {
-        ConfigMap config = client.configMaps().inNamespace(namespace).withName(name + "-balancer").get();
+        ConfigMap config = client.configMaps()
+                .inNamespace(namespace)
+                .withName(name + "-balancer")
+                .get();
         Set<String> primaries = new TreeSet<>();
         if (config != null) {
             Matcher m = SERVER_TEMPLATE.matcher(config.getData().get("haproxy.cfg"));
@@ -36,9 +39,17 @@ public record Wiring(Set<String> configPrimaries, String servicePrimary, Slot cu
                 }
             }
         }
-        Service service = client.services().inNamespace(namespace).withName(name + "-primary").get();
-        ShopCluster shop = client.resources(ShopCluster.class).inNamespace(namespace).withName(name).get();
-        return new Wiring(primaries, service == null ? null : service.getSpec().getSelector().get(ShopLabels.GROUP),
+        Service service = client.services()
+                .inNamespace(namespace)
+                .withName(name + "-primary")
+                .get();
+        ShopCluster shop = client.resources(ShopCluster.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
+        return new Wiring(
+                primaries,
+                service == null ? null : service.getSpec().getSelector().get(ShopLabels.GROUP),
                 shop.getStatus() == null ? null : shop.getStatus().getCurrentPrimary(),
                 shop.getStatus() == null ? null : shop.getStatus().getTargetPrimary());
     }
@@ -50,7 +61,9 @@ public record Wiring(Set<String> configPrimaries, String servicePrimary, Slot cu
 
     /** Settled: config, Service and status all name the same single primary. */
     public boolean settledOn(Slot slot) {
-        return configPrimaries.equals(Set.of(slot.id())) && slot.id().equals(servicePrimary) && current == slot
+        return configPrimaries.equals(Set.of(slot.id()))
+                && slot.id().equals(servicePrimary)
+                && current == slot
                 && target == slot;
     }
 }

@@ -17,17 +17,27 @@ import java.util.List;
  */
 public final class WorkloadSimulator {
 
-    private WorkloadSimulator() {
-    }
+    private WorkloadSimulator() {}
 
     public static void allReady(KubernetesClient client, String namespace, String name) {
-        Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
+        Deployment deployment = client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
         run(client, deployment, deployment.getSpec().getReplicas());
     }
 
     /** Runs the Deployment's desired pods with {@code ready} of them ready (at most all of them). */
     public static void ready(KubernetesClient client, String namespace, String name, int ready) {
-        run(client, client.apps().deployments().inNamespace(namespace).withName(name).get(), ready);
+        run(
+                client,
+                client.apps()
+                        .deployments()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get(),
+                ready);
     }
 
     private static void run(KubernetesClient client, Deployment deployment, int ready) {
@@ -50,9 +60,15 @@ public final class WorkloadSimulator {
         String name = deployment.getMetadata().getName();
         int replicas = deployment.getSpec().getReplicas();
         int readyPods = Math.min(ready, replicas);
-        List<Pod> pods = client.pods().inNamespace(namespace)
-                .withLabels(deployment.getSpec().getSelector().getMatchLabels()).list().getItems().stream()
-                .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+        List<Pod> pods = client
+                .pods()
+                .inNamespace(namespace)
+                .withLabels(deployment.getSpec().getSelector().getMatchLabels())
+                .list()
+                .getItems()
+                .stream()
+                .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+                .toList();
         for (int i = 0; i < Math.max(replicas, pods.size()); i++) {
             String podName = name + "-" + i;
             if (i >= replicas) {
@@ -61,15 +77,28 @@ public final class WorkloadSimulator {
             }
             Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
             if (pod == null) {
-                pod = client.pods().inNamespace(namespace).resource(new PodBuilder()
-                        .withNewMetadata().withName(podName).withLabels(deployment.getSpec().getTemplate()
-                                .getMetadata().getLabels()).endMetadata()
-                        .withSpec(deployment.getSpec().getTemplate().getSpec())
-                        .build()).create();
+                pod = client.pods()
+                        .inNamespace(namespace)
+                        .resource(new PodBuilder()
+                                .withNewMetadata()
+                                .withName(podName)
+                                .withLabels(deployment
+                                        .getSpec()
+                                        .getTemplate()
+                                        .getMetadata()
+                                        .getLabels())
+                                .endMetadata()
+                                .withSpec(deployment.getSpec().getTemplate().getSpec())
+                                .build())
+                        .create();
             }
             String readyStatus = i < readyPods ? "True" : "False";
-            pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running")
-                    .withConditions(new PodConditionBuilder().withType("Ready").withStatus(readyStatus).build())
+            pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                    .withPhase("Running")
+                    .withConditions(new PodConditionBuilder()
+                            .withType("Ready")
+                            .withStatus(readyStatus)
+                            .build())
                     .build());
             client.pods().inNamespace(namespace).resource(pod).updateStatus();
         }

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.shopcluster.operator.KubeBinaries;
 import dev.shopcluster.operator.api.ShopCluster;
-import dev.shopcluster.operator.apiserver.WorkloadSimulator;
-import dev.shopcluster.operator.e2e.PackagedOperator;
 import dev.shopcluster.operator.apiserver.TestApiServer;
 import dev.shopcluster.operator.apiserver.TestShops;
+import dev.shopcluster.operator.apiserver.WorkloadSimulator;
+import dev.shopcluster.operator.e2e.PackagedOperator;
 import dev.shopcluster.operator.status.ConditionTypes;
 import dev.shopcluster.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -46,13 +46,25 @@ class OperatorBenchmark {
                 record(client.apps().deployments().inNamespace(namespace).inform(), firstSeen),
                 record(client.services().inNamespace(namespace).inform(), firstSeen),
                 record(client.configMaps().inNamespace(namespace).inform(), firstSeen),
-                record(client.policy().v1().podDisruptionBudget().inNamespace(namespace).inform(), firstSeen));
+                record(
+                        client.policy()
+                                .v1()
+                                .podDisruptionBudget()
+                                .inNamespace(namespace)
+                                .inform(),
+                        firstSeen));
         TestShops.create(client, namespace, "warmup", "image: shop:1\nreplicas: 2");
 
         long launched = System.nanoTime();
-        PackagedOperator operator = PackagedOperator.start(TestApiServer.kubeconfig(), Path.of("target/bench-operator.log"),
-                OPERATOR_MEMORY_LIMIT, Map.of("QUARKUS_OPERATOR_SDK_CONTROLLERS_SHOPCLUSTER_MAX_RECONCILIATION_INTERVAL",
-                        RESYNC.toString(), "JAVA_TOOL_OPTIONS", OperatorProbe.chartJvmOptions()));
+        PackagedOperator operator = PackagedOperator.start(
+                TestApiServer.kubeconfig(),
+                Path.of("target/bench-operator.log"),
+                OPERATOR_MEMORY_LIMIT,
+                Map.of(
+                        "QUARKUS_OPERATOR_SDK_CONTROLLERS_SHOPCLUSTER_MAX_RECONCILIATION_INTERVAL",
+                        RESYNC.toString(),
+                        "JAVA_TOOL_OPTIONS",
+                        OperatorProbe.chartJvmOptions()));
         int metricsPort = operator.httpPort();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> firstSeen.containsKey("Deployment/warmup-main"));
@@ -68,31 +80,45 @@ class OperatorBenchmark {
             await().atMost(Duration.ofMinutes(5)).until(() -> created.keySet().stream()
                     .allMatch(name -> children(name).stream().allMatch(firstSeen::containsKey)));
             for (var shop : created.entrySet()) {
-                long allPresent = children(shop.getKey()).stream().mapToLong(firstSeen::get).max().orElseThrow();
+                long allPresent = children(shop.getKey()).stream()
+                        .mapToLong(firstSeen::get)
+                        .max()
+                        .orElseThrow();
                 latencies.add((allPresent - shop.getValue()) / 1e6);
             }
             latencies.sort(Double::compare);
 
-            client.apps().deployments().inNamespace(namespace).list().getItems()
-                    .forEach(d -> WorkloadSimulator.allReady(client, namespace, d.getMetadata().getName()));
-            await().atMost(Duration.ofMinutes(5)).until(() -> client.resources(ShopCluster.class).inNamespace(namespace)
-                    .list().getItems().stream().allMatch(s -> s.getStatus() != null
-                            && Conditions.isTrue(s.getStatus().getConditions(), ConditionTypes.READY)));
+            client.apps()
+                    .deployments()
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems()
+                    .forEach(d -> WorkloadSimulator.allReady(
+                            client, namespace, d.getMetadata().getName()));
+            await().atMost(Duration.ofMinutes(5))
+                    .until(() -> client.resources(ShopCluster.class).inNamespace(namespace).list().getItems().stream()
+                            .allMatch(s -> s.getStatus() != null
+                                    && Conditions.isTrue(s.getStatus().getConditions(), ConditionTypes.READY)));
 
             // Settled. Every reconcile from here on is a resync of an unchanged ShopCluster.
             Map<String, Double> reconcilesBefore = probe.reconcilesPerShop(metricsPort);
             double writesBefore = probe.operatorWrites();
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                Map<String, Double> now = probe.reconcilesPerShop(metricsPort);
-                return created.keySet().stream()
-                        .allMatch(s -> now.getOrDefault(s, 0.0) >= reconcilesBefore.getOrDefault(s, 0.0) + 3);
-            });
+            await().atMost(Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        Map<String, Double> now = probe.reconcilesPerShop(metricsPort);
+                        return created.keySet().stream()
+                                .allMatch(s -> now.getOrDefault(s, 0.0) >= reconcilesBefore.getOrDefault(s, 0.0) + 3);
+                    });
             double noOpWrites = probe.operatorWrites() - writesBefore;
-            double noOpReconciles = probe.reconcilesPerShop(metricsPort).values().stream().mapToDouble(d -> d).sum()
+            double noOpReconciles = probe.reconcilesPerShop(metricsPort).values().stream()
+                            .mapToDouble(d -> d)
+                            .sum()
                     - reconcilesBefore.values().stream().mapToDouble(d -> d).sum();
             long[] rss = OperatorProbe.rssKiB(operator.pid());
 
-            System.out.printf("""
+            System.out.printf(
+                    """
 
                     ==== Operator benchmark: packaged operator JVM vs kube-apiserver %s (kube-api-test), %d cores
                     operator start to first reconcile            : %.2f s
@@ -100,10 +126,21 @@ class OperatorBenchmark {
                     write requests during 3 no-op resyncs of %d  : %.0f (over %.0f reconciles)
                     operator RSS with %d shops                   : %d MiB (peak %d MiB; JVM sized for a %s limit)
                     ====
-                    """, KubeBinaries.version(), Runtime.getRuntime().availableProcessors(),
-                    startToFirstReconcile, SHOPS, percentile(latencies, 50), percentile(latencies, 99),
-                    latencies.get(latencies.size() - 1), SHOPS, noOpWrites, noOpReconciles, SHOPS, rss[0] / 1024,
-                    rss[1] / 1024, OPERATOR_MEMORY_LIMIT);
+                    """,
+                    KubeBinaries.version(),
+                    Runtime.getRuntime().availableProcessors(),
+                    startToFirstReconcile,
+                    SHOPS,
+                    percentile(latencies, 50),
+                    percentile(latencies, 99),
+                    latencies.get(latencies.size() - 1),
+                    SHOPS,
+                    noOpWrites,
+                    noOpReconciles,
+                    SHOPS,
+                    rss[0] / 1024,
+                    rss[1] / 1024,
+                    OPERATOR_MEMORY_LIMIT);
             assertThat(latencies).hasSize(SHOPS);
             assertThat(noOpReconciles).isGreaterThanOrEqualTo(3.0 * SHOPS);
         } finally {
@@ -113,13 +150,18 @@ class OperatorBenchmark {
     }
 
     private static List<String> children(String shop) {
-        return List.of("Service/" + shop + "-main", "Deployment/" + shop + "-main", "ConfigMap/" + shop + "-balancer",
-                "Deployment/" + shop + "-balancer", "Service/" + shop, "PodDisruptionBudget/" + shop,
+        return List.of(
+                "Service/" + shop + "-main",
+                "Deployment/" + shop + "-main",
+                "ConfigMap/" + shop + "-balancer",
+                "Deployment/" + shop + "-balancer",
+                "Service/" + shop,
+                "PodDisruptionBudget/" + shop,
                 "PodDisruptionBudget/" + shop + "-balancer");
     }
 
-    private static <T extends HasMetadata> SharedIndexInformer<T> record(SharedIndexInformer<T> informer,
-            Map<String, Long> firstSeen) {
+    private static <T extends HasMetadata> SharedIndexInformer<T> record(
+            SharedIndexInformer<T> informer, Map<String, Long> firstSeen) {
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
@@ -127,12 +169,10 @@ class OperatorBenchmark {
             }
 
             @Override
-            public void onUpdate(T oldObj, T newObj) {
-            }
+            public void onUpdate(T oldObj, T newObj) {}
 
             @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            }
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
         });
         return informer;
     }

@@ -25,8 +25,8 @@ final class OperatorProbe {
     /** The kinds the operator writes; the API server's own bookkeeping (leases) is not ours. */
     private static final Set<String> OPERATOR_RESOURCES =
             Set.of("deployments", "services", "configmaps", "poddisruptionbudgets", "shopclusters", "events");
-    private static final Pattern CHART_JVM_OPTIONS =
-            Pattern.compile("name: JAVA_TOOL_OPTIONS\\s+value: \"([^\"]*)\"");
+
+    private static final Pattern CHART_JVM_OPTIONS = Pattern.compile("name: JAVA_TOOL_OPTIONS\\s+value: \"([^\"]*)\"");
     /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100;
 
@@ -43,13 +43,21 @@ final class OperatorProbe {
      * its Ready condition, the API server's allocator takes it as ready.
      */
     static void widenServiceRange(KubernetesClient client) {
-        client.resource(new ServiceCIDRBuilder().withNewMetadata().withName("bench-wide").endMetadata()
-                .withNewSpec().withCidrs("10.128.0.0/16").endSpec().build()).serverSideApply();
+        client.resource(new ServiceCIDRBuilder()
+                        .withNewMetadata()
+                        .withName("bench-wide")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withCidrs("10.128.0.0/16")
+                        .endSpec()
+                        .build())
+                .serverSideApply();
     }
 
     /** The JVM options the Helm chart gives the operator (JAVA_TOOL_OPTIONS in its Deployment). */
     static String chartJvmOptions() throws IOException {
-        Matcher m = CHART_JVM_OPTIONS.matcher(Files.readString(Path.of("helm/shop-operator/templates/deployment.yaml")));
+        Matcher m =
+                CHART_JVM_OPTIONS.matcher(Files.readString(Path.of("helm/shop-operator/templates/deployment.yaml")));
         if (!m.find()) {
             throw new IllegalStateException("no JAVA_TOOL_OPTIONS in the chart's Deployment");
         }
@@ -76,8 +84,11 @@ final class OperatorProbe {
 
     /** Successful reconciles so far, per ShopCluster name, from the operator's /q/metrics. */
     Map<String, Double> reconcilesPerShop(int port) throws IOException, InterruptedException {
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String body = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         Map<String, Double> perShop = new ConcurrentHashMap<>();
         for (String line : body.split("\n")) {
             Matcher m = COUNTER.matcher(line);
@@ -134,7 +145,9 @@ final class OperatorProbe {
     }
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("jcmd", String.valueOf(pid), command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("jcmd", String.valueOf(pid), command)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         return out;

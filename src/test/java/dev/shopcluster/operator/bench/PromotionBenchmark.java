@@ -39,33 +39,44 @@ class PromotionBenchmark {
         String namespace = TestShops.newNamespace(client, "promotion-bench");
         Map<Slot, Instant> wiredAt = new ConcurrentHashMap<>();
         Map<Slot, Instant> unreadySince = new ConcurrentHashMap<>();
-        SharedIndexInformer<ShopCluster> watch = client.resources(ShopCluster.class).inNamespace(namespace).inform();
+        SharedIndexInformer<ShopCluster> watch =
+                client.resources(ShopCluster.class).inNamespace(namespace).inform();
         watch.addEventHandler(new ResourceEventHandler<>() {
             @Override
-            public void onAdd(ShopCluster shop) {
-            }
+            public void onAdd(ShopCluster shop) {}
 
             @Override
             public void onUpdate(ShopCluster before, ShopCluster after) {
-                Slot current = after.getStatus() == null ? null : after.getStatus().getCurrentPrimary();
+                Slot current =
+                        after.getStatus() == null ? null : after.getStatus().getCurrentPrimary();
                 if (current != null && after.getStatus().getPrimaryUnreadySince() != null) {
                     unreadySince.put(current, Instant.parse(after.getStatus().getPrimaryUnreadySince()));
                 }
-                if (current != null && (before.getStatus() == null || before.getStatus().getCurrentPrimary() != current)) {
+                if (current != null
+                        && (before.getStatus() == null || before.getStatus().getCurrentPrimary() != current)) {
                     wiredAt.put(current, Instant.now());
                 }
             }
 
             @Override
-            public void onDelete(ShopCluster shop, boolean deletedFinalStateUnknown) {
-            }
+            public void onDelete(ShopCluster shop, boolean deletedFinalStateUnknown) {}
         });
         List<Double> latenciesMs = new ArrayList<>();
         try (InProcessOperator operator = InProcessOperator.start(namespace)) {
-            TestShops.create(client, namespace, "bench", "image: shop:1\nreplicas: 2\n"
-                    + "highAvailability: {mode: ActiveStandby, standbyReplicas: 1, failoverAfterSeconds: " + GRACE_SECONDS + "}");
-            await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(namespace)
-                    .withName("bench-balancer").get() != null);
+            TestShops.create(
+                    client,
+                    namespace,
+                    "bench",
+                    "image: shop:1\nreplicas: 2\n"
+                            + "highAvailability: {mode: ActiveStandby, standbyReplicas: 1, failoverAfterSeconds: "
+                            + GRACE_SECONDS + "}");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> client.apps()
+                                    .deployments()
+                                    .inNamespace(namespace)
+                                    .withName("bench-balancer")
+                                    .get()
+                            != null);
             for (String d : List.of("bench-a", "bench-b", "bench-balancer")) {
                 WorkloadSimulator.allReady(client, namespace, d);
             }
@@ -73,8 +84,9 @@ class PromotionBenchmark {
             for (int i = 0; i < FAILOVERS; i++) {
                 Slot current = primary;
                 Slot next = primary.other();
-                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> Wiring
-                        .observe(client, namespace, "bench").settledOn(current));
+                await().atMost(Duration.ofSeconds(30))
+                        .ignoreExceptions()
+                        .until(() -> Wiring.observe(client, namespace, "bench").settledOn(current));
                 WorkloadSimulator.allReady(client, namespace, "bench-" + next.id());
                 wiredAt.remove(next);
                 unreadySince.remove(current);
@@ -87,16 +99,23 @@ class PromotionBenchmark {
             }
             var timer = operator.meters().get("shop.promotion.duration").timer();
             latenciesMs.sort(Double::compare);
-            System.out.printf("""
+            System.out.printf(
+                    """
 
                     ==== Promotion benchmark: %d failovers, failoverAfterSeconds=%d, in-process operator, kube-apiserver %s
                     end of grace -> new primary wired (status observed): p50 %.0f ms, p99 %.0f ms, max %.0f ms
                     operator's own promotion timer (decision -> wired): mean %.0f ms, max %.0f ms over %d
                     ====
-                    """, FAILOVERS, GRACE_SECONDS, KubeBinaries.version(),
-                    percentile(latenciesMs, 50), percentile(latenciesMs, 99), latenciesMs.get(latenciesMs.size() - 1),
+                    """,
+                    FAILOVERS,
+                    GRACE_SECONDS,
+                    KubeBinaries.version(),
+                    percentile(latenciesMs, 50),
+                    percentile(latenciesMs, 99),
+                    latenciesMs.get(latenciesMs.size() - 1),
                     timer.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
-                    timer.max(java.util.concurrent.TimeUnit.MILLISECONDS), timer.count());
+                    timer.max(java.util.concurrent.TimeUnit.MILLISECONDS),
+                    timer.count());
             assertThat(latenciesMs).hasSize(FAILOVERS);
         } finally {
             watch.close();

@@ -38,8 +38,11 @@ import org.junit.jupiter.api.Test;
  */
 class ScaleBenchmark {
 
-    private static final List<Integer> SIZES = Arrays.stream(System.getProperty("bench.scale.shops", "100,1000,3000")
-            .split(",")).map(String::trim).map(Integer::valueOf).toList();
+    private static final List<Integer> SIZES = Arrays.stream(
+                    System.getProperty("bench.scale.shops", "100,1000,3000").split(","))
+            .map(String::trim)
+            .map(Integer::valueOf)
+            .toList();
     private static final int UNRELATED = Integer.getInteger("bench.scale.unrelated", 5000);
     private static final Duration RESYNC = Duration.ofSeconds(30);
     private static final String OPERATOR_MEMORY_LIMIT = "512m";
@@ -50,9 +53,17 @@ class ScaleBenchmark {
     private final ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
 
     /** One row of the growth table. */
-    record Row(int shops, double childrenSeconds, double readySeconds, double noOpWrites, double noOpReconciles,
-            long rssMiB, long peakRssMiB, double cpuMillisPerNoOpReconcile, long liveHeapMiB, long outOfMemoryErrors) {
-    }
+    record Row(
+            int shops,
+            double childrenSeconds,
+            double readySeconds,
+            double noOpWrites,
+            double noOpReconciles,
+            long rssMiB,
+            long peakRssMiB,
+            double cpuMillisPerNoOpReconcile,
+            long liveHeapMiB,
+            long outOfMemoryErrors) {}
 
     @Test
     void growthTable() throws Exception {
@@ -70,17 +81,32 @@ class ScaleBenchmark {
         pool.shutdownNow();
 
         StringBuilder table = new StringBuilder();
-        table.append("""
+        table.append(
+                """
 
                 ==== Scale benchmark: packaged operator JVM (chart's JVM options, %s limit) vs kube-apiserver %s, %d cores, \
                 load average %s
                 shops | children present | all Ready | writes in 3 no-op resyncs | RSS (peak)        | live heap | CPU per no-op reconcile | OOM
-                """.formatted(OPERATOR_MEMORY_LIMIT, System.getProperty("kube.version", "1.34.4"),
-                Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).trim()));
+                """
+                        .formatted(
+                                OPERATOR_MEMORY_LIMIT,
+                                System.getProperty("kube.version", "1.34.4"),
+                                Runtime.getRuntime().availableProcessors(),
+                                Files.readString(Path.of("/proc/loadavg")).trim()));
         for (Row r : rows) {
-            table.append("%5d | %14.1f s | %7.1f s | %6.0f (%5.0f reconciles)  | %4d MiB (%4d MiB) | %5d MiB | %19.2f ms | %d%n"
-                    .formatted(r.shops, r.childrenSeconds, r.readySeconds, r.noOpWrites, r.noOpReconciles, r.rssMiB,
-                            r.peakRssMiB, r.cpuMillisPerNoOpReconcile, r.liveHeapMiB, r.outOfMemoryErrors));
+            table.append(
+                    "%5d | %14.1f s | %7.1f s | %6.0f (%5.0f reconciles)  | %4d MiB (%4d MiB) | %5d MiB | %19.2f ms | %d%n"
+                            .formatted(
+                                    r.shops,
+                                    r.childrenSeconds,
+                                    r.readySeconds,
+                                    r.noOpWrites,
+                                    r.noOpReconciles,
+                                    r.rssMiB,
+                                    r.peakRssMiB,
+                                    r.cpuMillisPerNoOpReconcile,
+                                    r.liveHeapMiB,
+                                    r.outOfMemoryErrors));
         }
         if (unrelatedReport != null) {
             table.append(unrelatedReport).append('\n');
@@ -90,8 +116,7 @@ class ScaleBenchmark {
         assertThat(rows).allSatisfy(r -> assertThat(r.noOpReconciles).isGreaterThanOrEqualTo(3.0 * r.shops));
     }
 
-    private record Measured(Row row, String unrelated) {
-    }
+    private record Measured(Row row, String unrelated) {}
 
     private Measured measure(int shops, boolean withUnrelated) throws Exception {
         String namespace = TestShops.newNamespace(client, "scale-" + shops);
@@ -100,52 +125,88 @@ class ScaleBenchmark {
             names.add("shop-" + i);
         }
         parallel(names, name -> TestShops.create(client, namespace, name, "image: shop:1\nreplicas: 2"));
-        SharedIndexInformer<ShopCluster> shopInformer = client.resources(ShopCluster.class).inNamespace(namespace).inform();
+        SharedIndexInformer<ShopCluster> shopInformer =
+                client.resources(ShopCluster.class).inNamespace(namespace).inform();
         List<SharedIndexInformer<? extends HasMetadata>> childInformers = List.of(
                 client.apps().deployments().inNamespace(namespace).inform(),
                 client.services().inNamespace(namespace).inform(),
                 client.configMaps().inNamespace(namespace).inform(),
-                client.policy().v1().podDisruptionBudget().inNamespace(namespace).inform());
+                client.policy()
+                        .v1()
+                        .podDisruptionBudget()
+                        .inNamespace(namespace)
+                        .inform());
         Path log = Path.of("target/bench-scale-operator-" + shops + ".log");
 
         long launched = System.nanoTime();
-        PackagedOperator operator = PackagedOperator.start(TestApiServer.kubeconfig(), log, OPERATOR_MEMORY_LIMIT,
-                Map.of("QUARKUS_OPERATOR_SDK_CONTROLLERS_SHOPCLUSTER_MAX_RECONCILIATION_INTERVAL", RESYNC.toString(),
-                        "JAVA_TOOL_OPTIONS", OperatorProbe.chartJvmOptions()));
+        PackagedOperator operator = PackagedOperator.start(
+                TestApiServer.kubeconfig(),
+                log,
+                OPERATOR_MEMORY_LIMIT,
+                Map.of(
+                        "QUARKUS_OPERATOR_SDK_CONTROLLERS_SHOPCLUSTER_MAX_RECONCILIATION_INTERVAL",
+                        RESYNC.toString(),
+                        "JAVA_TOOL_OPTIONS",
+                        OperatorProbe.chartJvmOptions()));
         try {
             long expectedChildren = 7L * shops;
-            await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    childInformers.stream().mapToLong(i -> i.getStore().list().size()).sum() >= expectedChildren);
+            await().atMost(Duration.ofMinutes(15))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> childInformers.stream()
+                                    .mapToLong(i -> i.getStore().list().size())
+                                    .sum()
+                            >= expectedChildren);
             double childrenSeconds = (System.nanoTime() - launched) / 1e9;
 
-            parallel(client.apps().deployments().inNamespace(namespace).list().getItems(),
-                    d -> WorkloadSimulator.allReady(client, namespace, d.getMetadata().getName()));
-            await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    shopInformer.getStore().list().size() == shops && shopInformer.getStore().list().stream()
-                            .allMatch(s -> s.getStatus() != null
-                                    && Conditions.isTrue(s.getStatus().getConditions(), ConditionTypes.READY)));
+            parallel(
+                    client.apps().deployments().inNamespace(namespace).list().getItems(),
+                    d -> WorkloadSimulator.allReady(
+                            client, namespace, d.getMetadata().getName()));
+            await().atMost(Duration.ofMinutes(15))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> shopInformer.getStore().list().size() == shops
+                            && shopInformer.getStore().list().stream()
+                                    .allMatch(s -> s.getStatus() != null
+                                            && Conditions.isTrue(s.getStatus().getConditions(), ConditionTypes.READY)));
             double readySeconds = (System.nanoTime() - launched) / 1e9;
 
             // Settled. Every reconcile from here on is a resync of an unchanged ShopCluster.
             Map<String, Double> reconcilesBefore = probe.reconcilesPerShop(operator.httpPort());
             double writesBefore = probe.operatorWrites();
             double cpuBefore = OperatorProbe.cpuSeconds(operator.pid());
-            await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                Map<String, Double> now = probe.reconcilesPerShop(operator.httpPort());
-                return names.stream().allMatch(s -> now.getOrDefault(s, 0.0) >= reconcilesBefore.getOrDefault(s, 0.0) + 3);
-            });
+            await().atMost(Duration.ofMinutes(15))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        Map<String, Double> now = probe.reconcilesPerShop(operator.httpPort());
+                        return names.stream()
+                                .allMatch(s -> now.getOrDefault(s, 0.0) >= reconcilesBefore.getOrDefault(s, 0.0) + 3);
+                    });
             double cpu = OperatorProbe.cpuSeconds(operator.pid()) - cpuBefore;
             double noOpWrites = probe.operatorWrites() - writesBefore;
             double noOpReconciles = sum(probe.reconcilesPerShop(operator.httpPort())) - sum(reconcilesBefore);
             long[] rss = OperatorProbe.rssKiB(operator.pid());
             long liveHeap = OperatorProbe.liveHeapKiB(operator.pid());
-            System.out.println("heap histogram with " + shops + " shops (target/bench-scale-histogram-" + shops + ".txt):\n"
-                    + OperatorProbe.histogram(operator.pid(), Path.of("target/bench-scale-histogram-" + shops + ".txt"), 18));
+            System.out.println(
+                    "heap histogram with " + shops + " shops (target/bench-scale-histogram-" + shops + ".txt):\n"
+                            + OperatorProbe.histogram(
+                                    operator.pid(), Path.of("target/bench-scale-histogram-" + shops + ".txt"), 18));
 
             String unrelated = withUnrelated ? unrelatedObjects(operator, shops, liveHeap, rss[0]) : null;
-            long ooms = Files.readString(log).lines().filter(l -> l.contains("OutOfMemoryError")).count();
-            Row row = new Row(shops, childrenSeconds, readySeconds, noOpWrites, noOpReconciles, rss[0] / 1024,
-                    rss[1] / 1024, cpu * 1000 / noOpReconciles, liveHeap / 1024, ooms);
+            long ooms = Files.readString(log)
+                    .lines()
+                    .filter(l -> l.contains("OutOfMemoryError"))
+                    .count();
+            Row row = new Row(
+                    shops,
+                    childrenSeconds,
+                    readySeconds,
+                    noOpWrites,
+                    noOpReconciles,
+                    rss[0] / 1024,
+                    rss[1] / 1024,
+                    cpu * 1000 / noOpReconciles,
+                    liveHeap / 1024,
+                    ooms);
             return new Measured(row, unrelated);
         } finally {
             operator.close();
@@ -168,29 +229,70 @@ class ScaleBenchmark {
         }
         Map<String, String> labels = Map.of("app.kubernetes.io/name", "someone-else");
         parallel(indexes, i -> {
-            client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName("other-" + i)
-                    .withLabels(labels).endMetadata().withNewSpec().addNewContainer().withName("app")
-                    .withImage("other:1").endContainer().endSpec().build()).create();
-            client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata()
-                    .withName("other-" + i).withLabels(labels).endMetadata().addToData("config", "x".repeat(512))
-                    .build()).create();
-            client.services().inNamespace(namespace).resource(new ServiceBuilder().withNewMetadata()
-                    .withName("other-" + i).withLabels(labels).endMetadata().withNewSpec().withSelector(labels)
-                    .addNewPort().withPort(80).endPort().endSpec().build()).create();
+            client.pods()
+                    .inNamespace(namespace)
+                    .resource(new PodBuilder()
+                            .withNewMetadata()
+                            .withName("other-" + i)
+                            .withLabels(labels)
+                            .endMetadata()
+                            .withNewSpec()
+                            .addNewContainer()
+                            .withName("app")
+                            .withImage("other:1")
+                            .endContainer()
+                            .endSpec()
+                            .build())
+                    .create();
+            client.configMaps()
+                    .inNamespace(namespace)
+                    .resource(new ConfigMapBuilder()
+                            .withNewMetadata()
+                            .withName("other-" + i)
+                            .withLabels(labels)
+                            .endMetadata()
+                            .addToData("config", "x".repeat(512))
+                            .build())
+                    .create();
+            client.services()
+                    .inNamespace(namespace)
+                    .resource(new ServiceBuilder()
+                            .withNewMetadata()
+                            .withName("other-" + i)
+                            .withLabels(labels)
+                            .endMetadata()
+                            .withNewSpec()
+                            .withSelector(labels)
+                            .addNewPort()
+                            .withPort(80)
+                            .endPort()
+                            .endSpec()
+                            .build())
+                    .create();
         });
         Map<String, Double> before = probe.reconcilesPerShop(operator.httpPort());
-        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            Map<String, Double> now = probe.reconcilesPerShop(operator.httpPort());
-            return before.keySet().stream().allMatch(s -> now.getOrDefault(s, 0.0) >= before.get(s) + 2);
-        });
+        await().atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    Map<String, Double> now = probe.reconcilesPerShop(operator.httpPort());
+                    return before.keySet().stream().allMatch(s -> now.getOrDefault(s, 0.0) >= before.get(s) + 2);
+                });
         long liveHeapAfter = OperatorProbe.liveHeapKiB(operator.pid());
         long rssAfter = OperatorProbe.rssKiB(operator.pid())[0];
-        String report = "with %d shops, adding %d unrelated Pods, %d ConfigMaps and %d Services: live heap %d -> %d MiB, "
-                + "RSS %d -> %d MiB";
+        String report =
+                "with %d shops, adding %d unrelated Pods, %d ConfigMaps and %d Services: live heap %d -> %d MiB, "
+                        + "RSS %d -> %d MiB";
         client.namespaces().withName(namespace).delete();
         clear(namespace);
-        return report.formatted(shops, UNRELATED, UNRELATED, UNRELATED, liveHeapBefore / 1024, liveHeapAfter / 1024,
-                rssBefore / 1024, rssAfter / 1024);
+        return report.formatted(
+                shops,
+                UNRELATED,
+                UNRELATED,
+                UNRELATED,
+                liveHeapBefore / 1024,
+                liveHeapAfter / 1024,
+                rssBefore / 1024,
+                rssAfter / 1024);
     }
 
     /** Deletes what a size left behind (this tier runs no namespace or garbage collector). */

@@ -1,7 +1,7 @@
 package dev.shopcluster.operator.dataplane;
 
-import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.fast;
 import static dev.shopcluster.operator.ShopFixtures.shop;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.fast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,17 +20,21 @@ class BalancerEndpointsIT {
     void shopsSeeTheClientAddressAndTheBalancerServesHealthAndMetricsOnItsOwnPort() throws Exception {
         try (DataPlaneBed bed = new DataPlaneBed(fast(shop("endpoints"), StrategyType.RoundRobin), null)) {
             Response shopAnswer = HttpConnection.get(bed.frontend(), "/", Map.of());
-            ShopBackend answered = bed.allBackends().stream().filter(b -> b.name().equals(shopAnswer.body()))
-                    .findFirst().orElseThrow();
+            ShopBackend answered = bed.allBackends().stream()
+                    .filter(b -> b.name().equals(shopAnswer.body()))
+                    .findFirst()
+                    .orElseThrow();
             Response health = HttpConnection.get(bed.haproxy().monitor(), BalancerPodLayout.HEALTH_PATH, Map.of());
             Response metrics = HttpConnection.get(bed.haproxy().monitor(), BalancerPodLayout.METRICS_PATH, Map.of());
-            Response metricsOnTrafficPort = HttpConnection.get(bed.frontend(), BalancerPodLayout.METRICS_PATH, Map.of());
+            Response metricsOnTrafficPort =
+                    HttpConnection.get(bed.frontend(), BalancerPodLayout.METRICS_PATH, Map.of());
 
             assertThat(answered.forwardedFor()).isEqualTo("127.0.0.1");
             assertThat(health.status()).isEqualTo(200);
             assertThat(metrics.status()).isEqualTo(200);
             assertThat(metrics.body()).contains("haproxy_backend_active_servers{proxy=\"shop\"} 3");
-            assertThat(metricsOnTrafficPort.body()).as("the traffic port passes /metrics to the shop")
+            assertThat(metricsOnTrafficPort.body())
+                    .as("the traffic port passes /metrics to the shop")
                     .doesNotContain("haproxy_");
         }
     }
@@ -46,8 +50,10 @@ class BalancerEndpointsIT {
 
             assertThat(first).isEqualTo(firstRendered);
             assertThat(second).isNotEqualTo(first);
-            await("the reloaded HAProxy reports the new hash").atMost(Duration.ofSeconds(5))
-                    .pollInterval(Duration.ofMillis(20)).until(() -> hashServed(bed).equals(second));
+            await("the reloaded HAProxy reports the new hash")
+                    .atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> hashServed(bed).equals(second));
         }
     }
 

@@ -19,10 +19,10 @@ final class DataPlaneFixtures {
 
     /** Concurrent clients of a load. */
     static final int CLIENTS = 4;
+
     static final SlotPlan PRIMARY_A = new SlotPlan(Slot.A, 3, 2);
 
-    private DataPlaneFixtures() {
-    }
+    private DataPlaneFixtures() {}
 
     /** A shop with the strategy, health checks fast enough for tests and no slow start. */
     static ShopCluster fast(ShopCluster shop, StrategyType strategy) {
@@ -63,10 +63,14 @@ final class DataPlaneFixtures {
     /** Lets the load run until it has completed {@code more} requests from now. */
     static void awaitMore(Traffic.Load load, long more) {
         long target = load.completed() + more;
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(10)).until(() -> load.completed() >= target);
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> load.completed() >= target);
     }
 
     static List<Sample> between(List<Sample> samples, long fromNanos, long toNanos) {
-        return samples.stream().filter(s -> s.endNanos() >= fromNanos && s.endNanos() < toNanos).toList();
+        return samples.stream()
+                .filter(s -> s.endNanos() >= fromNanos && s.endNanos() < toNanos)
+                .toList();
     }
 }

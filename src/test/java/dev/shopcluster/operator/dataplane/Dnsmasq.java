@@ -3,16 +3,16 @@ package dev.shopcluster.operator.dataplane;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.BindException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.ServerSocket;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,17 +34,29 @@ final class Dnsmasq implements AutoCloseable {
         hostsFile = dir.resolve("hosts");
         Files.writeString(hostsFile, "");
         address = new InetSocketAddress(InetAddress.getLoopbackAddress(), freeUdpAndTcpPort());
-        List<String> command = new ArrayList<>(List.of(Tools.binary("dnsmasq"),
-                "--keep-in-foreground", "--no-resolv", "--no-hosts", "--addn-hosts=" + hostsFile,
-                "--listen-address=" + address.getAddress().getHostAddress(), "--bind-interfaces",
-                "--port=" + address.getPort(), "--pid-file=", "--cache-size=0", "--log-facility=" + dir.resolve("dnsmasq.log")));
+        List<String> command = new ArrayList<>(List.of(
+                Tools.binary("dnsmasq"),
+                "--keep-in-foreground",
+                "--no-resolv",
+                "--no-hosts",
+                "--addn-hosts=" + hostsFile,
+                "--listen-address=" + address.getAddress().getHostAddress(),
+                "--bind-interfaces",
+                "--port=" + address.getPort(),
+                "--pid-file=",
+                "--cache-size=0",
+                "--log-facility=" + dir.resolve("dnsmasq.log")));
         if ("root".equals(System.getProperty("user.name"))) {
             command.add("--user=root"); // as root it would switch to nobody, who cannot read the test's files
         }
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("dnsmasq.out").toFile()).start();
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("dnsmasq.out").toFile())
+                .start();
         // Until its handler is installed, SIGHUP would end dnsmasq instead of reloading it.
-        await("dnsmasq answers on " + address).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        await("dnsmasq answers on " + address)
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
                 .failFast("dnsmasq exited: " + dir.resolve("dnsmasq.out"), () -> !process.isAlive())
                 .until(this::answers);
     }

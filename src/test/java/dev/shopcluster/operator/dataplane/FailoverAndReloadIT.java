@@ -1,13 +1,13 @@
 package dev.shopcluster.operator.dataplane;
 
-import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.awaitMore;
-import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.between;
-import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.CLIENTS;
-import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.fast;
-import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.headers;
-import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.PRIMARY_A;
 import static dev.shopcluster.operator.ShopFixtures.activeStandby;
 import static dev.shopcluster.operator.ShopFixtures.shop;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.CLIENTS;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.PRIMARY_A;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.awaitMore;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.between;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.fast;
+import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.headers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -37,11 +37,16 @@ class FailoverAndReloadIT {
 
             StandbyTakeover takeover = StandbyTakeover.kill(bed, load);
 
-            assertThat(takeover.failed()).as("failed requests sent after the kill: %s", takeover.failures()).isZero();
+            assertThat(takeover.failed())
+                    .as("failed requests sent after the kill: %s", takeover.failures())
+                    .isZero();
             // At most one request per client in flight on each primary as it dies.
-            assertThat(takeover.cutOff()).as("requests cut off by the kill: %s", takeover.failures())
+            assertThat(takeover.cutOff())
+                    .as("requests cut off by the kill: %s", takeover.failures())
                     .isLessThanOrEqualTo(CLIENTS * PRIMARY_A.replicasA());
-            assertThat(takeover.gap()).as("time to the first answer from the standby").isLessThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(takeover.gap())
+                    .as("time to the first answer from the standby")
+                    .isLessThanOrEqualTo(Duration.ofSeconds(1));
         }
     }
 
@@ -86,7 +91,8 @@ class FailoverAndReloadIT {
             shop.getSpec().getStrategy().setHashOn(HashOn.Header);
             shop.getSpec().getStrategy().setHashKey("X-Session-Id");
             bed.updateConfig(shop, null);
-            await("the sidecar reloads HAProxy").atMost(Duration.ofSeconds(10))
+            await("the sidecar reloads HAProxy")
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> bed.haproxy().reloadLog().contains("reloaded config"));
             long reloadedAt = System.nanoTime();
             await("only new workers run").atMost(Duration.ofSeconds(10)).until(() -> {
@@ -98,13 +104,20 @@ class FailoverAndReloadIT {
             List<Sample> samples = load.stop();
 
             assertThat(samples).as("requests during the reload").allMatch(Sample::ok);
-            assertThat(Traffic.perServer(between(samples, 0, reloadedAt), Sample::server)).as("round robin before")
+            assertThat(Traffic.perServer(between(samples, 0, reloadedAt), Sample::server))
+                    .as("round robin before")
                     .hasSize(3);
             // Sent after the old workers exited: only the new config can have answered them.
-            assertThat(Traffic.perServer(samples.stream().filter(sample -> sample.startNanos() >= oldWorkerGoneAt)
-                    .toList(), Sample::server))
-                    .as("consistent hash on the header after").hasSize(1);
-            assertThat(bed.haproxy().masterPid()).as("HAProxy was reloaded, not restarted").isEqualTo(master);
+            assertThat(Traffic.perServer(
+                            samples.stream()
+                                    .filter(sample -> sample.startNanos() >= oldWorkerGoneAt)
+                                    .toList(),
+                            Sample::server))
+                    .as("consistent hash on the header after")
+                    .hasSize(1);
+            assertThat(bed.haproxy().masterPid())
+                    .as("HAProxy was reloaded, not restarted")
+                    .isEqualTo(master);
             assertThat(bed.haproxy().alive()).isTrue();
         }
     }
@@ -116,7 +129,8 @@ class FailoverAndReloadIT {
             List<Long> workers = bed.haproxy().workerPids();
 
             bed.haproxy().writeConfig("global\n    no-such-directive\n");
-            await("the sidecar refuses the config").atMost(Duration.ofSeconds(10))
+            await("the sidecar refuses the config")
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> bed.haproxy().reloadLog().contains("is invalid"));
 
             assertThat(Traffic.sequential(bed.frontend(), 300)).allMatch(HttpConnection.Response::ok);
@@ -125,12 +139,17 @@ class FailoverAndReloadIT {
     }
 
     private static void awaitFullWeight(DataPlaneBed bed) {
-        await("slow start over").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+        await("slow start over")
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> bed.haproxy().fullWeight(256));
     }
 
     private static double shareOf(ShopBackend backend, List<Sample> samples) {
         assertThat(samples).isNotEmpty();
-        return (double) samples.stream().filter(s -> s.server().equals(backend.name())).count() / samples.size();
+        return (double) samples.stream()
+                        .filter(s -> s.server().equals(backend.name()))
+                        .count()
+                / samples.size();
     }
 }

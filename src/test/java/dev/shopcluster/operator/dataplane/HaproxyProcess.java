@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The real haproxy binary run as the balancer pod runs it (master-worker, {@code -W -db -f cfg -p pid}),
@@ -43,14 +44,17 @@ final class HaproxyProcess implements AutoCloseable {
         this.config = dir.resolve("haproxy.cfg");
         this.pidFile = dir.resolve(BalancerPodLayout.PID_FILE_NAME);
         writeConfig(configText);
-        master = new ProcessBuilder(Tools.binary("haproxy"), "-W", "-db", "-f", config.toString(), "-p", pidFile.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+        master = new ProcessBuilder(Tools.haproxy(), "-W", "-db", "-f", config.toString(), "-p", pidFile.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("haproxy.log").toFile())
+                .start();
     }
 
     /** Checks a config as the reload sidecar does; returns HAProxy's complaint, or null when valid. */
     static String check(Path file) throws IOException, InterruptedException {
-        Process check = new ProcessBuilder(Tools.binary("haproxy"), "-c", "-q", "-f", file.toString())
-                .redirectErrorStream(true).start();
+        Process check = new ProcessBuilder(Tools.haproxy(), "-c", "-q", "-f", file.toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return check.waitFor() == 0 ? null : output;
     }
@@ -79,17 +83,31 @@ final class HaproxyProcess implements AutoCloseable {
     void startReloadSidecar(String intervalSeconds) throws IOException {
         Path script = dir.resolve("reload-on-change.sh");
         Files.writeString(script, BalancerDeployment.reloadScript());
-        ProcessBuilder builder = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", script.toString())
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("reload.log").toFile());
-        builder.environment().putAll(Map.of("HAPROXY_CONFIG", config.toString(), "HAPROXY_PIDFILE", pidFile.toString(),
-                "HAPROXY_SOCKET", Path.of(env.runtimeDir(), BalancerPodLayout.ADMIN_SOCKET).toString(),
-                "HAPROXY_STATE_FILE", Path.of(env.runtimeDir(), BalancerPodLayout.SERVER_STATE_FILE).toString(),
-                "RELOAD_INTERVAL_SECONDS", intervalSeconds,
-                "PATH", Path.of(Tools.binary("haproxy")).getParent() + ":" + System.getenv("PATH")));
+        builder.environment()
+                .putAll(Map.of(
+                        "HAPROXY_CONFIG",
+                        config.toString(),
+                        "HAPROXY_PIDFILE",
+                        pidFile.toString(),
+                        "HAPROXY_SOCKET",
+                        Path.of(env.runtimeDir(), BalancerPodLayout.ADMIN_SOCKET)
+                                .toString(),
+                        "HAPROXY_STATE_FILE",
+                        Path.of(env.runtimeDir(), BalancerPodLayout.SERVER_STATE_FILE)
+                                .toString(),
+                        "RELOAD_INTERVAL_SECONDS",
+                        intervalSeconds,
+                        "PATH",
+                        Path.of(Tools.haproxy()).getParent() + ":" + System.getenv("PATH")));
         reloadSidecar = builder.start();
         // Its first fingerprint is the config it considers loaded: changes before that would go unseen.
-        await("the reload sidecar watches the config").atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(20)).until(() -> reloadLog().startsWith("watching"));
+        await("the reload sidecar watches the config")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> reloadLog().startsWith("watching"));
     }
 
     String reloadLog() throws IOException {
@@ -98,7 +116,10 @@ final class HaproxyProcess implements AutoCloseable {
 
     /** The shop backend's servers as HAProxy's stats show them: one map of column → value per server. */
     List<Map<String, String>> servers() throws IOException {
-        List<String> lines = adminCommand("show stat").lines().filter(line -> !line.isBlank()).toList();
+        List<String> lines = adminCommand("show stat")
+                .lines()
+                .filter(line -> !line.isBlank())
+                .toList();
         List<String> header = Arrays.asList(lines.get(0).substring(2).split(","));
         List<Map<String, String>> servers = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
@@ -117,12 +138,22 @@ final class HaproxyProcess implements AutoCloseable {
 
     /** How many servers of the shop backend are up (checks passed, slow start included). */
     long serversUp() throws IOException {
-        return servers().stream().filter(server -> server.get("status").startsWith("UP")).count();
+        return servers().stream()
+                .filter(server -> server.get("status").startsWith("UP"))
+                .count();
+    }
+
+    /** Which pod (address:port) fills which server slot, for the servers that are up. */
+    Map<String, String> podsBySlot() throws IOException {
+        return servers().stream()
+                .filter(server -> server.get("status").startsWith("UP"))
+                .collect(Collectors.toMap(server -> server.get("svname"), server -> server.get("addr")));
     }
 
     /** Whether every server that is up has its full weight (no slow start in progress). */
     boolean fullWeight(int weight) throws IOException {
-        return servers().stream().filter(server -> server.get("status").startsWith("UP"))
+        return servers().stream()
+                .filter(server -> server.get("status").startsWith("UP"))
                 .allMatch(server -> server.get("weight").equals(Integer.toString(weight)));
     }
 
@@ -144,7 +175,10 @@ final class HaproxyProcess implements AutoCloseable {
 
     /** The current workers' pids: a reload replaces them. */
     List<Long> workerPids() {
-        return master.children().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+        return master.children()
+                .filter(ProcessHandle::isAlive)
+                .map(ProcessHandle::pid)
+                .toList();
     }
 
     boolean alive() {

@@ -61,7 +61,8 @@ final class HttpConnection implements AutoCloseable {
 
     Response send(String path, Map<String, String> headers, boolean keepAlive) throws IOException {
         StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: shop\r\n");
-        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        headers.forEach(
+                (name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
         request.append(keepAlive ? "" : "Connection: close\r\n").append("\r\n");
         out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.flush();

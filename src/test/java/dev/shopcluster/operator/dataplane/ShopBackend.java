@@ -31,10 +31,12 @@ final class ShopBackend implements AutoCloseable {
     private final ExecutorService workers = Executors.newCachedThreadPool(ShopBackend::daemon);
     /** Answers slow requests when due, without holding a thread per request. */
     private final ScheduledExecutorService answers = Executors.newSingleThreadScheduledExecutor(ShopBackend::daemon);
+
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final AtomicLong served = new AtomicLong();
     private volatile boolean healthy = true;
+    private volatile boolean hung;
     private volatile long delayMillis;
     private volatile String forwardedFor;
     private HttpServer server;
@@ -71,6 +73,11 @@ final class ShopBackend implements AutoCloseable {
         }
     }
 
+    /** Hangs as a stuck process does: it keeps accepting connections and reading requests, and never answers. */
+    void hang() {
+        hung = true;
+    }
+
     void healthy(boolean healthy) {
         this.healthy = healthy;
     }
@@ -96,6 +103,9 @@ final class ShopBackend implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (InputStream body = exchange.getRequestBody()) {
             body.readAllBytes();
+        }
+        if (hung) {
+            return; // the exchange stays open and unanswered
         }
         if (exchange.getRequestURI().getPath().equals(healthPath)) {
             respond(exchange, healthy ? 200 : 503, healthy ? "ok" : "unhealthy");
@@ -126,7 +136,8 @@ final class ShopBackend implements AutoCloseable {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain");
         exchange.sendResponseHeaders(status, bytes.length);
-        try (exchange; OutputStream out = exchange.getResponseBody()) {
+        try (exchange;
+                OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
     }
@@ -135,6 +146,21 @@ final class ShopBackend implements AutoCloseable {
         Thread thread = new Thread(runnable, "backend");
         thread.setDaemon(true);
         return thread;
+    }
+
+    /**
+     * Runs backends in this process until it is killed, for pods that live in another network namespace
+     * (`ip netns exec NS java ... ShopBackend PORT HEALTH_PATH NAME@IP...`). Prints "ready" once they listen.
+     */
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        for (int i = 2; i < args.length; i++) {
+            String[] nameAndIp = args[i].split("@");
+            new ShopBackend(nameAndIp[0], new InetSocketAddress(nameAndIp[1], port), args[1]).start();
+        }
+        System.out.println("ready");
+        System.out.flush();
+        Thread.currentThread().join();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.shopcluster.operator.dataplane;
 
-
 import static dev.shopcluster.operator.dataplane.DataPlaneFixtures.awaitMore;
 
 import dev.shopcluster.operator.dataplane.Traffic.Sample;
@@ -30,11 +29,24 @@ record StandbyTakeover(Duration gap, long failed, long cutOff, long requests, Li
         long allDeadAt = System.nanoTime();
         awaitMore(load, 1_000);
         List<Sample> samples = load.stop();
-        long firstStandbyAnswer = samples.stream().filter(s -> s.ok() && standby.contains(s.server()))
-                .mapToLong(Sample::endNanos).min().orElseThrow(() -> new AssertionError("the standby never answered"));
-        return new StandbyTakeover(Duration.ofNanos(Math.max(0, firstStandbyAnswer - killedAt)),
-                samples.stream().filter(s -> !s.ok() && s.startNanos() >= allDeadAt).count(),
-                samples.stream().filter(s -> !s.ok() && s.startNanos() < allDeadAt).count(), samples.size(),
-                samples.stream().filter(s -> !s.ok()).limit(5).map(s -> s.status() + " " + s.server()).toList());
+        long firstStandbyAnswer = samples.stream()
+                .filter(s -> s.ok() && standby.contains(s.server()))
+                .mapToLong(Sample::endNanos)
+                .min()
+                .orElseThrow(() -> new AssertionError("the standby never answered"));
+        return new StandbyTakeover(
+                Duration.ofNanos(Math.max(0, firstStandbyAnswer - killedAt)),
+                samples.stream()
+                        .filter(s -> !s.ok() && s.startNanos() >= allDeadAt)
+                        .count(),
+                samples.stream()
+                        .filter(s -> !s.ok() && s.startNanos() < allDeadAt)
+                        .count(),
+                samples.size(),
+                samples.stream()
+                        .filter(s -> !s.ok())
+                        .limit(5)
+                        .map(s -> s.status() + " " + s.server())
+                        .toList());
     }
 }

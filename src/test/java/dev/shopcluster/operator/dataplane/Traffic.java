@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /** Real HTTP traffic through the balancer, and what became of it. */
@@ -26,15 +26,15 @@ final class Traffic {
         }
     }
 
-    private Traffic() {
-    }
+    private Traffic() {}
 
     /**
      * {@code count} requests one after another on a keep-alive connection (a new one whenever the
      * balancer closes it), request {@code i} carrying {@code headers.apply(i)}.
      */
-    static List<Response> sequential(InetSocketAddress target, int count, IntFunction<String> path,
-            IntFunction<Map<String, String>> headers) throws IOException {
+    static List<Response> sequential(
+            InetSocketAddress target, int count, IntFunction<String> path, IntFunction<Map<String, String>> headers)
+            throws IOException {
         List<Response> responses = new ArrayList<>(count);
         HttpConnection connection = null;
         try {
@@ -81,18 +81,20 @@ final class Traffic {
 
         Load(InetSocketAddress target, int clients, Map<String, String> headers) {
             for (int i = 0; i < clients; i++) {
-                Thread client = new Thread(() -> {
-                    List<Sample> mine = new ArrayList<>();
-                    while (running) {
-                        mine.add(request(target, headers));
-                        completed.incrementAndGet();
-                        if (mine.size() >= 256) {
+                Thread client = new Thread(
+                        () -> {
+                            List<Sample> mine = new ArrayList<>();
+                            while (running) {
+                                mine.add(request(target, headers));
+                                completed.incrementAndGet();
+                                if (mine.size() >= 256) {
+                                    samples.addAll(mine);
+                                    mine.clear();
+                                }
+                            }
                             samples.addAll(mine);
-                            mine.clear();
-                        }
-                    }
-                    samples.addAll(mine);
-                }, "load-" + i);
+                        },
+                        "load-" + i);
                 client.setDaemon(true);
                 client.start();
                 this.clients.add(client);
@@ -116,7 +118,9 @@ final class Traffic {
 
         /** Runs until {@code count} requests have completed, then stops. */
         List<Sample> stopAfter(long count) throws InterruptedException {
-            await("%d requests".formatted(count)).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+            await("%d requests".formatted(count))
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> completed.get() >= count);
             return stop();
         }

@@ -60,7 +60,9 @@ class K3sIT {
     private static final String SHOP = "payments";
     /** Image pulls (HAProxy, the shop's nginx) happen on the way to Ready. */
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Logger LOG = Logger.getLogger(K3sIT.class);
     private static final Path DOCKER_SOCKET = Path.of("/var/run/docker.sock");
 
@@ -92,20 +94,42 @@ class K3sIT {
         k3s.start();
         Files.createDirectories(KUBECONFIG.getParent());
         Files.writeString(KUBECONFIG, k3s.getKubeConfigYaml());
-        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build();
+        client = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml()))
+                .build();
 
         // The operator image goes straight into k3s's containerd; the chart's default image names it.
         k3s.copyFileToContainer(MountableFile.forHostPath(OPERATOR_IMAGE), "/tmp/operator.oci.tar");
         ExecResult imported = k3s.execInContainer("ctr", "-n", "k8s.io", "images", "import", "/tmp/operator.oci.tar");
-        assertThat(imported.getExitCode()).as("ctr images import: %s", imported.getStderr()).isZero();
-        helm("install", "shop-operator", "helm/shop-operator", "--namespace", "shop-system", "--create-namespace",
-                "--set", "image.pullPolicy=Never", "--wait", "--timeout", "5m");
+        assertThat(imported.getExitCode())
+                .as("ctr images import: %s", imported.getStderr())
+                .isZero();
+        helm(
+                "install",
+                "shop-operator",
+                "helm/shop-operator",
+                "--namespace",
+                "shop-system",
+                "--create-namespace",
+                "--set",
+                "image.pullPolicy=Never",
+                "--wait",
+                "--timeout",
+                "5m");
 
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
-                .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted"))
-                .endMetadata().build()).serverSideApply();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(NAMESPACE)
+                        .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted"))
+                        .endMetadata()
+                        .build())
+                .serverSideApply();
         try (InputStream example = Files.newInputStream(Path.of("examples/active-standby.yaml"))) {
-            client.resources(ShopCluster.class).inNamespace(NAMESPACE).load(example).create();
+            client.resources(ShopCluster.class)
+                    .inNamespace(NAMESPACE)
+                    .load(example)
+                    .create();
         }
     }
 
@@ -121,11 +145,13 @@ class K3sIT {
 
     @Test
     void killedPrimaryIsReplacedByTheStandbyAndTrafficIsStillServed() throws IOException {
-        await().atMost(READY_TIMEOUT).ignoreExceptions()
+        await().atMost(READY_TIMEOUT)
+                .ignoreExceptions()
                 .until(() -> Conditions.isTrue(shop().getStatus().getConditions(), ConditionTypes.READY));
         assertThat(shop().getStatus().getCurrentPrimary()).isEqualTo(Slot.A);
 
-        try (LocalPortForward balancer = client.services().inNamespace(NAMESPACE).withName(SHOP).portForward(80)) {
+        try (LocalPortForward balancer =
+                client.services().inNamespace(NAMESPACE).withName(SHOP).portForward(80)) {
             URI uri = URI.create("http://127.0.0.1:" + balancer.getLocalPort() + "/");
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> status(uri) == 200);
 
@@ -134,9 +160,11 @@ class K3sIT {
             Node node = client.nodes().list().getItems().get(0);
             setUnschedulable(node, true);
             try {
-                client.pods().inNamespace(NAMESPACE)
+                client.pods()
+                        .inNamespace(NAMESPACE)
                         .withLabels(Map.of("app.kubernetes.io/instance", SHOP, "shopcluster.dev/group", "a"))
-                        .withGracePeriod(0).delete();
+                        .withGracePeriod(0)
+                        .delete();
 
                 await().atMost(Duration.ofSeconds(5 + 55))
                         .until(() -> shop().getStatus().getCurrentPrimary() == Slot.B);
@@ -191,8 +219,12 @@ class K3sIT {
 
     private static int status(URI uri) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -202,12 +234,18 @@ class K3sIT {
     }
 
     private static void setUnschedulable(Node node, boolean unschedulable) {
-        client.nodes().withName(node.getMetadata().getName())
-                .edit(n -> new NodeBuilder(n).editSpec().withUnschedulable(unschedulable).endSpec().build());
+        client.nodes().withName(node.getMetadata().getName()).edit(n -> new NodeBuilder(n)
+                .editSpec()
+                .withUnschedulable(unschedulable)
+                .endSpec()
+                .build());
     }
 
     private static ShopCluster shop() {
-        return client.resources(ShopCluster.class).inNamespace(NAMESPACE).withName(SHOP).get();
+        return client.resources(ShopCluster.class)
+                .inNamespace(NAMESPACE)
+                .withName(SHOP)
+                .get();
     }
 
     /** Runs the helm built by `make kube-binaries` against k3s; helm's own --timeout bounds it. */
@@ -220,6 +258,8 @@ class K3sIT {
         builder.environment().put("HELM_DATA_HOME", "target/helm/data");
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor()).as("helm %s:%n%s", String.join(" ", args), output).isZero();
+        assertThat(process.waitFor())
+                .as("helm %s:%n%s", String.join(" ", args), output)
+                .isZero();
     }
 }

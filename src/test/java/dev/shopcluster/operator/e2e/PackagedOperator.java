@@ -28,8 +28,10 @@ public final class PackagedOperator implements AutoCloseable {
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
-            ProcessBuilder builder = new ProcessBuilder("java", "-XX:MaxRAM=" + memoryLimit, "-jar",
-                    "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder = new ProcessBuilder(
+                            "java", "-XX:MaxRAM=" + memoryLimit, "-jar", "target/quarkus-app/quarkus-run.jar")
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().put("KUBECONFIG", kubeconfig.toString());
             builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
             builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));

@@ -44,20 +44,48 @@ class ResourceQuotaIT {
         client = SimulatedCluster.client();
         SimulatedCluster.restrictedNamespace(NAMESPACE);
         SimulatedCluster.installCrd();
-        client.resourceQuotas().inNamespace(NAMESPACE).resource(new ResourceQuotaBuilder()
-                .withNewMetadata().withName("limits-required").endMetadata()
-                .withNewSpec().withHard(Map.of("limits.cpu", new Quantity("8"), "limits.memory", new Quantity("8Gi"),
-                        "requests.cpu", new Quantity("4"), "requests.memory", new Quantity("4Gi"))).endSpec()
-                .build()).serverSideApply();
-        client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName("cart-db")
-                .endMetadata().withStringData(Map.of("password", "s3cret", "DB_USER", "cart")).build()).serverSideApply();
+        client.resourceQuotas()
+                .inNamespace(NAMESPACE)
+                .resource(new ResourceQuotaBuilder()
+                        .withNewMetadata()
+                        .withName("limits-required")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withHard(Map.of(
+                                "limits.cpu",
+                                new Quantity("8"),
+                                "limits.memory",
+                                new Quantity("8Gi"),
+                                "requests.cpu",
+                                new Quantity("4"),
+                                "requests.memory",
+                                new Quantity("4Gi")))
+                        .endSpec()
+                        .build())
+                .serverSideApply();
+        client.secrets()
+                .inNamespace(NAMESPACE)
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("cart-db")
+                        .endMetadata()
+                        .withStringData(Map.of("password", "s3cret", "DB_USER", "cart"))
+                        .build())
+                .serverSideApply();
         String dockerConfig = "{\"auths\":{\"registry.example.com\":{\"auth\":\""
                 + Base64.getEncoder().encodeToString("robot:token".getBytes(StandardCharsets.UTF_8)) + "\"}}}";
-        client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName("registry")
-                .endMetadata().withType("kubernetes.io/dockerconfigjson")
-                .withStringData(Map.of(".dockerconfigjson", dockerConfig)).build()).serverSideApply();
-        operator = PackagedOperator.start(SimulatedCluster.kubeconfig(), SimulatedCluster.DIR.resolve("operator-quota.log"),
-                "512m", Map.of());
+        client.secrets()
+                .inNamespace(NAMESPACE)
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("registry")
+                        .endMetadata()
+                        .withType("kubernetes.io/dockerconfigjson")
+                        .withStringData(Map.of(".dockerconfigjson", dockerConfig))
+                        .build())
+                .serverSideApply();
+        operator = PackagedOperator.start(
+                SimulatedCluster.kubeconfig(), SimulatedCluster.DIR.resolve("operator-quota.log"), "512m", Map.of());
     }
 
     @AfterAll
@@ -68,19 +96,26 @@ class ResourceQuotaIT {
     @Test
     void aShopWithoutLimitsIsRefusedByTheQuota() {
         create("bare", "image: registry.example.com/cart:1.4.2");
-        await().atMost(READY_TIMEOUT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(NAMESPACE).list()
-                .getItems()).anySatisfy(event -> {
+        await().atMost(READY_TIMEOUT).untilAsserted(() -> assertThat(
+                        client.v1().events().inNamespace(NAMESPACE).list().getItems())
+                .anySatisfy(event -> {
                     assertThat(event.getReason()).isEqualTo("FailedCreate");
                     assertThat(event.getInvolvedObject().getName()).startsWith("bare-main-");
                     assertThat(event.getMessage()).contains("limits-required").contains("must specify");
                 }));
-        assertThat(client.pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/instance", "bare").list().getItems())
+        assertThat(client.pods()
+                        .inNamespace(NAMESPACE)
+                        .withLabel("app.kubernetes.io/instance", "bare")
+                        .list()
+                        .getItems())
                 .isEmpty();
     }
 
     @Test
     void aShopWithLimitsEnvFromASecretAndAPullSecretBecomesReady() {
-        create("cart", """
+        create(
+                "cart",
+                """
                 image: registry.example.com/cart:1.4.2
                 replicas: 2
                 pod:
@@ -96,36 +131,60 @@ class ResourceQuotaIT {
                     resources: {limits: {cpu: 500m, memory: 256Mi}}
                     imagePullSecrets: [{name: registry}]
                 """);
-        await().atMost(READY_TIMEOUT).ignoreExceptions().until(() -> Conditions.isTrue(
-                client.resources(ShopCluster.class).inNamespace(NAMESPACE).withName("cart").get().getStatus()
-                        .getConditions(), ConditionTypes.READY));
+        await().atMost(READY_TIMEOUT)
+                .ignoreExceptions()
+                .until(() -> Conditions.isTrue(
+                        client.resources(ShopCluster.class)
+                                .inNamespace(NAMESPACE)
+                                .withName("cart")
+                                .get()
+                                .getStatus()
+                                .getConditions(),
+                        ConditionTypes.READY));
 
         List<Pod> shopPods = pods("cart", "shop");
         assertThat(shopPods).hasSize(2).allSatisfy(pod -> {
-            assertThat(pod.getSpec().getImagePullSecrets()).extracting(LocalObjectReference::getName)
+            assertThat(pod.getSpec().getImagePullSecrets())
+                    .extracting(LocalObjectReference::getName)
                     .containsExactly("registry");
             var container = pod.getSpec().getContainers().get(0);
             assertThat(container.getEnv()).extracting(EnvVar::getName).containsExactly("DB_PASSWORD");
-            assertThat(container.getEnv().get(0).getValueFrom().getSecretKeyRef().getName()).isEqualTo("cart-db");
+            assertThat(container
+                            .getEnv()
+                            .get(0)
+                            .getValueFrom()
+                            .getSecretKeyRef()
+                            .getName())
+                    .isEqualTo("cart-db");
             assertThat(container.getEnvFrom().get(0).getSecretRef().getName()).isEqualTo("cart-db");
             assertThat(container.getResources().getLimits()).containsEntry("cpu", new Quantity("500m"));
         });
-        assertThat(pods("cart", "balancer")).hasSize(2).allSatisfy(pod -> assertThat(pod.getSpec().getImagePullSecrets())
-                .extracting(LocalObjectReference::getName).containsExactly("registry"));
+        assertThat(pods("cart", "balancer")).hasSize(2).allSatisfy(pod -> assertThat(
+                        pod.getSpec().getImagePullSecrets())
+                .extracting(LocalObjectReference::getName)
+                .containsExactly("registry"));
         // Charged to the quota: 2 shop pods of 500m, 2 balancer pods of 500m HAProxy + 100m reload sidecar.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(usedCpuLimitsMillis())
-                .isEqualTo(2 * 500 + 2 * (500 + 100)));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(usedCpuLimitsMillis()).isEqualTo(2 * 500 + 2 * (500 + 100)));
     }
 
     /** The quota's own count: "bare" has no pods, so everything charged is cart's. */
     private static long usedCpuLimitsMillis() {
-        ResourceQuota quota = client.resourceQuotas().inNamespace(NAMESPACE).withName("limits-required").get();
-        return Quantity.getAmountInBytes(quota.getStatus().getUsed().get("limits.cpu")).movePointRight(3).longValueExact();
+        ResourceQuota quota = client.resourceQuotas()
+                .inNamespace(NAMESPACE)
+                .withName("limits-required")
+                .get();
+        return Quantity.getAmountInBytes(quota.getStatus().getUsed().get("limits.cpu"))
+                .movePointRight(3)
+                .longValueExact();
     }
 
     private static List<Pod> pods(String shop, String component) {
-        return client.pods().inNamespace(NAMESPACE).withLabels(Map.of("app.kubernetes.io/instance", shop,
-                "app.kubernetes.io/component", component)).list().getItems();
+        return client.pods()
+                .inNamespace(NAMESPACE)
+                .withLabels(Map.of("app.kubernetes.io/instance", shop, "app.kubernetes.io/component", component))
+                .list()
+                .getItems();
     }
 
     private static void create(String name, String spec) {

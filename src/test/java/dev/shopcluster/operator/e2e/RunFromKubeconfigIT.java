@@ -47,9 +47,15 @@ class RunFromKubeconfigIT {
         Path log = Path.of("target/run-from-kubeconfig-" + (contextNamespace == null ? "none" : "ns") + ".log");
 
         try (PackagedOperator operator = PackagedOperator.start(kubeconfig, log, "512m", Map.of())) {
-            await().atMost(Duration.ofSeconds(90)).until(() -> client.apps().deployments().inNamespace(shops)
-                    .withName("storefront-main").get() != null);
-            Lease lease = client.leases().inNamespace(leaseNamespace).withName(LEASE).get();
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> client.apps()
+                                    .deployments()
+                                    .inNamespace(shops)
+                                    .withName("storefront-main")
+                                    .get()
+                            != null);
+            Lease lease =
+                    client.leases().inNamespace(leaseNamespace).withName(LEASE).get();
             assertThat(lease).as("Lease %s/%s", leaseNamespace, LEASE).isNotNull();
             assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
         }

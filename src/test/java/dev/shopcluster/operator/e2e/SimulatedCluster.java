@@ -13,8 +13,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -32,7 +32,8 @@ public final class SimulatedCluster implements BeforeAllCallback, ExtensionConte
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(SimulatedCluster.class, k -> start(), SimulatedCluster.class);
     }
 
@@ -40,7 +41,8 @@ public final class SimulatedCluster implements BeforeAllCallback, ExtensionConte
         script("start");
         try {
             client = new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig()))).build();
+                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig())))
+                    .build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -62,16 +64,28 @@ public final class SimulatedCluster implements BeforeAllCallback, ExtensionConte
         try (InputStream crd = Files.newInputStream(Path.of("crds/shopclusters.shopcluster.dev-v1.yml"))) {
             client.load(crd).serverSideApply();
         }
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> client.resources(ShopCluster.class).inNamespace("default").list() != null);
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> client.resources(ShopCluster.class)
+                                .inNamespace("default")
+                                .list()
+                        != null);
     }
 
     /** A namespace where Pod Security admission enforces "restricted", as a careful platform team sets it. */
     static void restrictedNamespace(String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-                .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted",
-                        "pod-security.kubernetes.io/enforce-version", "latest"))
-                .endMetadata().build()).serverSideApply();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(Map.of(
+                                "pod-security.kubernetes.io/enforce",
+                                "restricted",
+                                "pod-security.kubernetes.io/enforce-version",
+                                "latest"))
+                        .endMetadata()
+                        .build())
+                .serverSideApply();
     }
 
     static Path kubeconfig() {

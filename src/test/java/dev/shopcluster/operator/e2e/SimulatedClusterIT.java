@@ -42,12 +42,16 @@ class SimulatedClusterIT {
         namespace = "e2e";
         SimulatedCluster.restrictedNamespace(namespace);
         SimulatedCluster.installCrd();
-        operator = PackagedOperator.start(SimulatedCluster.kubeconfig(), SimulatedCluster.DIR.resolve("operator.log"),
-                "512m", Map.of());
+        operator = PackagedOperator.start(
+                SimulatedCluster.kubeconfig(), SimulatedCluster.DIR.resolve("operator.log"), "512m", Map.of());
         try (Stream<Path> files = Files.list(Path.of("examples"))) {
-            for (Path example : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path example :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(example)) {
-                    client.resources(ShopCluster.class).inNamespace(namespace).load(in).create();
+                    client.resources(ShopCluster.class)
+                            .inNamespace(namespace)
+                            .load(in)
+                            .create();
                 }
             }
         }
@@ -60,23 +64,28 @@ class SimulatedClusterIT {
 
     @Test
     void everyExampleBecomesReadyWithPodsAdmittedUnderRestricted() {
-        await().atMost(READY_TIMEOUT).untilAsserted(() -> assertThat(shops())
-                .hasSizeGreaterThanOrEqualTo(8)
-                .allSatisfy(shop -> assertThat(Conditions.isTrue(shop.getStatus().getConditions(), ConditionTypes.READY))
-                        .as(shop.getMetadata().getName()).isTrue()));
+        await().atMost(READY_TIMEOUT)
+                .untilAsserted(
+                        () -> assertThat(shops()).hasSizeGreaterThanOrEqualTo(8).allSatisfy(shop -> assertThat(
+                                        Conditions.isTrue(shop.getStatus().getConditions(), ConditionTypes.READY))
+                                .as(shop.getMetadata().getName())
+                                .isTrue()));
         assertThat(client.v1().events().inNamespace(namespace).list().getItems())
                 .as("no pod refused by Pod Security admission")
                 .noneMatch(e -> "FailedCreate".equals(e.getReason()));
-        assertThat(client.pods().inNamespace(namespace).list().getItems()).isNotEmpty()
+        assertThat(client.pods().inNamespace(namespace).list().getItems())
+                .isNotEmpty()
                 .allSatisfy(pod -> assertThat(pod.getSpec().getNodeName()).startsWith("kwok-node-"));
     }
 
     @Test
     void activeStandbyFailsOverWhenThePrimaryPodsGoUnready() {
         awaitReady("payments");
-        List<Pod> primaryPods = client.pods().inNamespace(namespace)
+        List<Pod> primaryPods = client.pods()
+                .inNamespace(namespace)
                 .withLabels(Map.of("app.kubernetes.io/instance", "payments", "shopcluster.dev/group", "a"))
-                .list().getItems();
+                .list()
+                .getItems();
         assertThat(primaryPods).hasSize(2);
         primaryPods.forEach(SimulatedClusterIT::markUnready);
 
@@ -84,11 +93,21 @@ class SimulatedClusterIT {
                 .until(() -> shop("payments").getStatus().getCurrentPrimary() == Slot.B);
         // The Service clients use to reach the primary directly now leads to slot b's pods only.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            List<String> endpointPods = client.discovery().v1().endpointSlices().inNamespace(namespace)
-                    .withLabel("kubernetes.io/service-name", "payments-primary").list().getItems().stream()
-                    .map(EndpointSlice::getEndpoints).flatMap(List::stream)
-                    .filter(e -> e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady()))
-                    .map(e -> e.getTargetRef().getName()).toList();
+            List<String> endpointPods = client
+                    .discovery()
+                    .v1()
+                    .endpointSlices()
+                    .inNamespace(namespace)
+                    .withLabel("kubernetes.io/service-name", "payments-primary")
+                    .list()
+                    .getItems()
+                    .stream()
+                    .map(EndpointSlice::getEndpoints)
+                    .flatMap(List::stream)
+                    .filter(e -> e.getConditions() == null
+                            || !Boolean.FALSE.equals(e.getConditions().getReady()))
+                    .map(e -> e.getTargetRef().getName())
+                    .toList();
             assertThat(endpointPods).isNotEmpty().allMatch(name -> name.startsWith("payments-b-"));
         });
         assertThat(shop("payments").getStatus().getFailovers()).isEqualTo(1);
@@ -97,41 +116,70 @@ class SimulatedClusterIT {
     @Test
     void kubectlScaleChangesThePodCount() throws Exception {
         awaitReady("storefront");
-        Process scale = new ProcessBuilder(KubeBinaries.binary("kubectl").toString(), "--kubeconfig", SimulatedCluster.kubeconfig().toString(), "-n", namespace, "scale", "shop", "storefront",
-                "--replicas=5").inheritIO().start();
+        Process scale = new ProcessBuilder(
+                        KubeBinaries.binary("kubectl").toString(),
+                        "--kubeconfig",
+                        SimulatedCluster.kubeconfig().toString(),
+                        "-n",
+                        namespace,
+                        "scale",
+                        "shop",
+                        "storefront",
+                        "--replicas=5")
+                .inheritIO()
+                .start();
         assertThat(scale.waitFor()).isZero();
-        await().atMost(READY_TIMEOUT).until(() -> client.pods().inNamespace(namespace)
-                .withLabels(Map.of("app.kubernetes.io/instance", "storefront", "shopcluster.dev/group", "main"))
-                .list().getItems().stream().filter(SimulatedClusterIT::isReady).count() == 5);
+        await().atMost(READY_TIMEOUT)
+                .until(() -> client
+                                .pods()
+                                .inNamespace(namespace)
+                                .withLabels(Map.of(
+                                        "app.kubernetes.io/instance", "storefront", "shopcluster.dev/group", "main"))
+                                .list()
+                                .getItems()
+                                .stream()
+                                .filter(SimulatedClusterIT::isReady)
+                                .count()
+                        == 5);
         // Status follows the pods: Ready may still be the one from before the scale for a moment.
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             assertThat(shop("storefront").getStatus().getReadyReplicas()).isEqualTo(5);
-            assertThat(Conditions.isTrue(shop("storefront").getStatus().getConditions(), ConditionTypes.READY)).isTrue();
+            assertThat(Conditions.isTrue(shop("storefront").getStatus().getConditions(), ConditionTypes.READY))
+                    .isTrue();
         });
     }
 
     /** What a failing readiness probe does: the kubelet (here: us, for kwok's node) reports the pod unready. */
     private static void markUnready(Pod pod) {
-        client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(p -> {
-            p.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
-                    .forEach(c -> c.setStatus("False"));
-            p.getStatus().getContainerStatuses().forEach(s -> s.setReady(false));
-            return p;
-        });
+        client.pods()
+                .inNamespace(namespace)
+                .withName(pod.getMetadata().getName())
+                .editStatus(p -> {
+                    p.getStatus().getConditions().stream()
+                            .filter(c -> "Ready".equals(c.getType()))
+                            .forEach(c -> c.setStatus("False"));
+                    p.getStatus().getContainerStatuses().forEach(s -> s.setReady(false));
+                    return p;
+                });
     }
 
     private static boolean isReady(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return pod.getStatus() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static void awaitReady(String name) {
-        await().atMost(READY_TIMEOUT).ignoreExceptions().until(() ->
-                Conditions.isTrue(shop(name).getStatus().getConditions(), ConditionTypes.READY));
+        await().atMost(READY_TIMEOUT)
+                .ignoreExceptions()
+                .until(() -> Conditions.isTrue(shop(name).getStatus().getConditions(), ConditionTypes.READY));
     }
 
     private static ShopCluster shop(String name) {
-        return client.resources(ShopCluster.class).inNamespace(namespace).withName(name).get();
+        return client.resources(ShopCluster.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     private static List<ShopCluster> shops() {

@@ -79,8 +79,7 @@ class FailoverStateMachinePropertyTest {
         }
     }
 
-    record Scenario(HaPolicy policy, List<Step> steps) {
-    }
+    record Scenario(HaPolicy policy, List<Step> steps) {}
 
     @Property(tries = 1000)
     @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)
@@ -115,6 +114,7 @@ class FailoverStateMachinePropertyTest {
         private Instant standbyHealthySince;
         /** When this run saw failovers decided. */
         private final List<Instant> failovers = new ArrayList<>();
+
         private final Set<Trigger> triggers = EnumSet.noneOf(Trigger.class);
         private boolean sawNoHealthyStandby;
         private boolean sawBackedOffFailover;
@@ -132,7 +132,9 @@ class FailoverStateMachinePropertyTest {
         private void wire() {
             Slot before = state.current();
             state = FailoverStateMachine.wired(state);
-            assertThat(state.promotionInFlight()).as("wiring completes the promotion").isFalse();
+            assertThat(state.promotionInFlight())
+                    .as("wiring completes the promotion")
+                    .isFalse();
             if (state.current() != before) {
                 primaryLowSince = null;
                 standbyHealthySince = null;
@@ -148,9 +150,11 @@ class FailoverStateMachinePropertyTest {
             HaDecision decision = FailoverStateMachine.decide(policy, before, ready, switchover, now);
 
             assertThat(FailoverStateMachine.decide(policy, before, ready, switchover, now))
-                    .as("same inputs, same decision").isEqualTo(decision);
+                    .as("same inputs, same decision")
+                    .isEqualTo(decision);
             assertThat(FailoverStateMachine.decide(policy, HaStatus.read(written(before)), ready, switchover, now))
-                    .as("a restarted operator reading the status decides the same").isEqualTo(decision);
+                    .as("a restarted operator reading the status decides the same")
+                    .isEqualTo(decision);
 
             if (!before.promotionInFlight()) {
                 observe(before.current());
@@ -179,10 +183,14 @@ class FailoverStateMachinePropertyTest {
         private void checkTarget(HaState before, HaDecision decision) {
             HaState after = decision.state();
             assertThat(after.target()).isNotNull();
-            assertThat(after.current()).as("only wiring moves the current primary").isEqualTo(before.current());
+            assertThat(after.current())
+                    .as("only wiring moves the current primary")
+                    .isEqualTo(before.current());
             if (before.promotionInFlight()) {
                 assertThat(decision.trigger()).isEqualTo(Trigger.NONE);
-                assertThat(after).as("nothing new while a promotion is in flight").isEqualTo(before);
+                assertThat(after)
+                        .as("nothing new while a promotion is in flight")
+                        .isEqualTo(before);
                 return;
             }
             if (decision.trigger() == Trigger.NONE) {
@@ -191,12 +199,17 @@ class FailoverStateMachinePropertyTest {
             }
             Slot promoted = before.current().other();
             assertThat(after.target()).isEqualTo(promoted);
-            assertThat(ready.of(promoted)).as("never promotes a slot without ready pods").isPositive();
+            assertThat(ready.of(promoted))
+                    .as("never promotes a slot without ready pods")
+                    .isPositive();
             switch (decision.trigger()) {
                 case FAILOVER -> {
-                    assertThat(ready.of(promoted)).as("the promoted slot has more ready pods than the primary")
+                    assertThat(ready.of(promoted))
+                            .as("the promoted slot has more ready pods than the primary")
                             .isGreaterThan(ready.of(before.current()));
-                    assertThat(before.primaryUnreadySince()).as("the grace was recorded").isNotNull();
+                    assertThat(before.primaryUnreadySince())
+                            .as("the grace was recorded")
+                            .isNotNull();
                     assertElapsed(before.primaryUnreadySince(), failoverWait(), "recorded unready");
                     assertElapsed(primaryLowSince, failoverWait(), "observed unready");
                     sawBackedOffFailover |= recentFailovers().size() > 0;
@@ -219,28 +232,34 @@ class FailoverStateMachinePropertyTest {
          * served, is failed over when the other slot has more ready pods (or a switchover moves traffic).
          */
         private void checkAvailabilityFirst(HaState before, HaDecision decision) {
-            if (before.promotionInFlight() || primaryLowSince == null
+            if (before.promotionInFlight()
+                    || primaryLowSince == null
                     || Duration.between(primaryLowSince, now).compareTo(failoverWait()) < 0) {
                 return;
             }
             Slot other = before.current().other();
             if (ready.of(other) > ready.of(before.current())) {
-                assertThat(decision.trigger()).as("a primary unready for the wait with a better standby")
+                assertThat(decision.trigger())
+                        .as("a primary unready for the wait with a better standby")
                         .isIn(Trigger.FAILOVER, Trigger.SWITCHOVER);
             } else {
-                assertThat(decision.noHealthyStandby()).as("past the wait without a better standby is reported")
+                assertThat(decision.noHealthyStandby())
+                        .as("past the wait without a better standby is reported")
                         .isTrue();
             }
         }
 
         /** The failovers this run saw in the last 10 minutes. */
         private List<Instant> recentFailovers() {
-            return failovers.stream().filter(at -> now.isBefore(at.plus(Duration.ofMinutes(10)))).toList();
+            return failovers.stream()
+                    .filter(at -> now.isBefore(at.plus(Duration.ofMinutes(10))))
+                    .toList();
         }
 
         /** The grace doubled for each recent failover, at most 5 minutes (or the grace, if longer). */
         private Duration failoverWait() {
-            long doubled = policy.grace().toSeconds() << Math.min(recentFailovers().size(), 20);
+            long doubled =
+                    policy.grace().toSeconds() << Math.min(recentFailovers().size(), 20);
             return Duration.ofSeconds(Math.max(policy.grace().toSeconds(), Math.min(doubled, 300)));
         }
 
@@ -260,7 +279,8 @@ class FailoverStateMachinePropertyTest {
             assertThat(decision.replicas(primary)).isEqualTo(policy.replicas());
             boolean otherAtFullSize = decision.state().demoted() == other
                     || (decision.trigger() == Trigger.NONE && switchover.equals(Optional.of(other)));
-            assertThat(decision.replicas(other)).as("replicas of the slot that does not serve")
+            assertThat(decision.replicas(other))
+                    .as("replicas of the slot that does not serve")
                     .isEqualTo(otherAtFullSize ? policy.replicas() : policy.standbyReplicas());
         }
 
@@ -281,9 +301,11 @@ class FailoverStateMachinePropertyTest {
                 assertElapsed(primaryLowSince, failoverWait(), "observed unready");
             }
             if (!before.promotionInFlight()) {
-                assertThat(after.recentFailovers()).as("the failovers of the last 10 minutes")
+                assertThat(after.recentFailovers())
+                        .as("the failovers of the last 10 minutes")
                         .isEqualTo(recentFailovers());
-                assertThat(written(after).getFailoverWaitSeconds()).as("the wait shown in status")
+                assertThat(written(after).getFailoverWaitSeconds())
+                        .as("the wait shown in status")
                         .isEqualTo((int) failoverWait().toSeconds());
             }
             if (decision.recheckAfter() != null) {
@@ -292,8 +314,10 @@ class FailoverStateMachinePropertyTest {
             assertNotAfterNow(after.primaryUnreadySince());
             assertNotAfterNow(after.demotedReadySince());
             if (after.demotedReadySince() != null) {
-                assertThat(standbyHealthySince).as("the failback timer runs only while the demoted slot is healthy")
-                        .isNotNull().isBeforeOrEqualTo(after.demotedReadySince());
+                assertThat(standbyHealthySince)
+                        .as("the failback timer runs only while the demoted slot is healthy")
+                        .isNotNull()
+                        .isBeforeOrEqualTo(after.demotedReadySince());
             }
         }
 
@@ -314,15 +338,20 @@ class FailoverStateMachinePropertyTest {
 
     @Provide
     Arbitrary<Scenario> scenarios() {
-        return Combinators.combine(policies(), steps().list().ofMinSize(1).ofMaxSize(60)).as(Scenario::new);
+        return Combinators.combine(policies(), steps().list().ofMinSize(1).ofMaxSize(60))
+                .as(Scenario::new);
     }
 
     private static Arbitrary<HaPolicy> policies() {
         Arbitrary<Integer> upToFour = Arbitraries.integers().between(1, 4);
-        return Combinators.combine(upToFour, upToFour, upToFour, Arbitraries.integers().between(1, 10),
-                Arbitraries.of(FailbackPolicy.class))
-                .as((replicas, standby, minReady, graceSeconds, failback) -> new HaPolicy(replicas, standby,
-                        Math.min(minReady, replicas), Duration.ofSeconds(graceSeconds), failback));
+        return Combinators.combine(
+                        upToFour,
+                        upToFour,
+                        upToFour,
+                        Arbitraries.integers().between(1, 10),
+                        Arbitraries.of(FailbackPolicy.class))
+                .as((replicas, standby, minReady, graceSeconds, failback) -> new HaPolicy(
+                        replicas, standby, Math.min(minReady, replicas), Duration.ofSeconds(graceSeconds), failback));
     }
 
     /** Independent of the policy (ready pods can exceed replicas while a slot scales down). */
@@ -339,12 +368,16 @@ class FailoverStateMachinePropertyTest {
                 Tuple.of(2, Arbitraries.just(Duration.ofNanos(-1))),
                 Tuple.of(2, Arbitraries.just(Duration.ZERO)));
         Arbitrary<Step> advance = Combinators.combine(
-                // Up to 64 grace periods: long enough for backoffs and for failovers to leave the 10-minute window.
-                Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0)), Tuple.of(3, Arbitraries.just(1)),
-                        Tuple.of(1, Arbitraries.just(3)), Tuple.of(1, Arbitraries.just(8)),
-                        Tuple.of(1, Arbitraries.just(64))),
-                delay,
-                Arbitraries.of(true, true, false))
+                        // Up to 64 grace periods: long enough for backoffs and for failovers to leave the 10-minute
+                        // window.
+                        Arbitraries.frequencyOf(
+                                Tuple.of(3, Arbitraries.just(0)),
+                                Tuple.of(3, Arbitraries.just(1)),
+                                Tuple.of(1, Arbitraries.just(3)),
+                                Tuple.of(1, Arbitraries.just(8)),
+                                Tuple.of(1, Arbitraries.just(64))),
+                        delay,
+                        Arbitraries.of(true, true, false))
                 // The clock never goes back: a grace period less one nanosecond, but not zero less one.
                 .as((graces, plus, reconciled) -> new Advance(graces, graces == 0 ? plus.abs() : plus, reconciled));
         Arbitrary<Step> switchover = Arbitraries.of(Slot.class).optional(0.7).map(RequestSwitchover::new);

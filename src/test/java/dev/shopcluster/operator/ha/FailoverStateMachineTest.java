@@ -74,7 +74,9 @@ class FailoverStateMachineTest {
 
             assertThat(decision.state().primaryUnreadySince()).isEqualTo(T0);
             assertUnchangedPrimary(decision, A);
-            assertThat(decision.recheckAfter()).as("look again when the grace ends").isEqualTo(GRACE);
+            assertThat(decision.recheckAfter())
+                    .as("look again when the grace ends")
+                    .isEqualTo(GRACE);
             assertThat(decision.noHealthyStandby()).isFalse();
         }
 
@@ -95,20 +97,30 @@ class FailoverStateMachineTest {
 
             assertThat(decision.trigger()).isEqualTo(Trigger.FAILOVER);
             assertThat(decision.primary()).isEqualTo(B);
-            assertThat(decision.state()).isEqualTo(HaState.serving(A).withTarget(B).withDemoted(A)
-                    .withFailovers(1, end).withRecentFailovers(List.of(end)));
+            assertThat(decision.state())
+                    .isEqualTo(HaState.serving(A)
+                            .withTarget(B)
+                            .withDemoted(A)
+                            .withFailovers(1, end)
+                            .withRecentFailovers(List.of(end)));
             assertThat(decision.state().promotionInFlight()).isTrue();
-            assertThat(decision.replicas(B)).as("the new primary is scaled to replicas").isEqualTo(REPLICAS);
-            assertThat(decision.replicas(A)).as("the demoted slot keeps its pods").isEqualTo(REPLICAS);
+            assertThat(decision.replicas(B))
+                    .as("the new primary is scaled to replicas")
+                    .isEqualTo(REPLICAS);
+            assertThat(decision.replicas(A))
+                    .as("the demoted slot keeps its pods")
+                    .isEqualTo(REPLICAS);
             assertThat(decision.recheckAfter()).isNull();
             assertThat(decision.noHealthyStandby()).isFalse();
             assertThat(decision.message())
-                    .isEqualTo("promoted slot b: slot a had 0/3 ready for 5s; the next failover waits 10s (1 in the last 10 min)");
+                    .isEqualTo(
+                            "promoted slot b: slot a had 0/3 ready for 5s; the next failover waits 10s (1 in the last 10 min)");
         }
 
         @Test
         void oneNanosecondBeforeTheEndOfTheGraceNothingIsPromoted() {
-            HaDecision decision = decide(unreadySince(A, T0), ready(0, REPLICAS), T0.plus(GRACE).minus(TICK));
+            HaDecision decision = decide(
+                    unreadySince(A, T0), ready(0, REPLICAS), T0.plus(GRACE).minus(TICK));
 
             assertUnchangedPrimary(decision, A);
             assertThat(decision.recheckAfter()).isEqualTo(TICK);
@@ -159,7 +171,9 @@ class FailoverStateMachineTest {
 
             HaDecision decision = shop.observe(0, 1, T0.plusSeconds(6));
 
-            assertThat(decision.trigger()).as("6 s after the first drop, but 0 s into the second").isEqualTo(Trigger.NONE);
+            assertThat(decision.trigger())
+                    .as("6 s after the first drop, but 0 s into the second")
+                    .isEqualTo(Trigger.NONE);
             assertThat(decision.state().primaryUnreadySince()).isEqualTo(T0.plusSeconds(6));
         }
 
@@ -209,10 +223,13 @@ class FailoverStateMachineTest {
 
             assertThat(decision.noHealthyStandby()).isTrue();
             assertUnchangedPrimary(decision, A);
-            assertThat(decision.state().primaryUnreadySince()).as("the grace stays spent").isEqualTo(T0);
+            assertThat(decision.state().primaryUnreadySince())
+                    .as("the grace stays spent")
+                    .isEqualTo(T0);
             assertThat(decision.state().failovers()).isZero();
-            assertThat(decision.message()).isEqualTo("not promoting: slot a had 1/3 ready for 10s and standby slot b "
-                    + "has 0 ready, not more");
+            assertThat(decision.message())
+                    .isEqualTo("not promoting: slot a had 1/3 ready for 10s and standby slot b "
+                            + "has 0 ready, not more");
         }
 
         @Test
@@ -226,7 +243,8 @@ class FailoverStateMachineTest {
         void aStandbyThatBecomesReadyLaterIsPromotedThen() {
             Shop shop = new Shop(MANUAL, HaState.serving(A));
             shop.observe(0, 0, T0);
-            assertThat(shop.observe(0, 0, T0.plusSeconds(30)).noHealthyStandby()).isTrue();
+            assertThat(shop.observe(0, 0, T0.plusSeconds(30)).noHealthyStandby())
+                    .isTrue();
 
             HaDecision decision = shop.observe(0, 1, T0.plusSeconds(31));
 
@@ -262,8 +280,9 @@ class FailoverStateMachineTest {
 
             assertUnchangedPrimary(decision, A);
             assertThat(decision.noHealthyStandby()).isTrue();
-            assertThat(decision.message()).isEqualTo("not promoting: slot a had 1/3 ready for 3600s and standby slot b "
-                    + "has 1 ready, not more");
+            assertThat(decision.message())
+                    .isEqualTo("not promoting: slot a had 1/3 ready for 3600s and standby slot b "
+                            + "has 1 ready, not more");
         }
 
         @Test
@@ -274,18 +293,23 @@ class FailoverStateMachineTest {
             assertThat(shop.state.current()).isEqualTo(B);
             // Slot b serves with a single ready pod; its other pods never start.
             Instant bUnready = firstFailover.plusSeconds(1);
-            assertThat(shop.observe(0, MIN_READY - 1, bUnready).noHealthyStandby()).isFalse();
+            assertThat(shop.observe(0, MIN_READY - 1, bUnready).noHealthyStandby())
+                    .isFalse();
             Duration doubled = GRACE.multipliedBy(2);
 
-            HaDecision early = shop.observe(MIN_READY, MIN_READY - 1, bUnready.plus(doubled).minus(TICK));
+            HaDecision early = shop.observe(
+                    MIN_READY, MIN_READY - 1, bUnready.plus(doubled).minus(TICK));
             HaDecision due = shop.observe(MIN_READY, MIN_READY - 1, bUnready.plus(doubled));
 
-            assertThat(early.trigger()).as("the grace alone has passed, not the doubled wait").isEqualTo(Trigger.NONE);
+            assertThat(early.trigger())
+                    .as("the grace alone has passed, not the doubled wait")
+                    .isEqualTo(Trigger.NONE);
             assertThat(early.recheckAfter()).isEqualTo(TICK);
             assertThat(due.trigger()).isEqualTo(Trigger.FAILOVER);
             assertThat(due.state().recentFailovers()).containsExactly(firstFailover, bUnready.plus(doubled));
-            assertThat(due.message()).isEqualTo("promoted slot a: slot b had 1/3 ready for 10s; the next failover "
-                    + "waits 20s (2 in the last 10 min)");
+            assertThat(due.message())
+                    .isEqualTo("promoted slot a: slot b had 1/3 ready for 10s; the next failover "
+                            + "waits 20s (2 in the last 10 min)");
             assertThat(shop.state.current()).isEqualTo(A);
         }
     }
@@ -309,7 +333,8 @@ class FailoverStateMachineTest {
 
             List<Long> gaps = new java.util.ArrayList<>();
             for (int i = 1; i < failovers.size(); i++) {
-                gaps.add(Duration.between(failovers.get(i - 1), failovers.get(i)).toSeconds());
+                gaps.add(
+                        Duration.between(failovers.get(i - 1), failovers.get(i)).toSeconds());
             }
             assertThat(failovers.get(0)).isEqualTo(T0.plus(GRACE));
             // The new primary's wait starts at the next observation, a second after the failover.
@@ -319,22 +344,32 @@ class FailoverStateMachineTest {
 
         @Test
         void theWaitIsCappedAtFiveMinutes() {
-            List<Instant> eight = java.util.stream.IntStream.range(0, 8).mapToObj(i -> T0.minusSeconds(i + 1))
-                    .sorted().toList();
-            HaState state = unreadySince(A, T0).withFailovers(8, T0.minusSeconds(1)).withRecentFailovers(eight);
+            List<Instant> eight = java.util.stream.IntStream.range(0, 8)
+                    .mapToObj(i -> T0.minusSeconds(i + 1))
+                    .sorted()
+                    .toList();
+            HaState state =
+                    unreadySince(A, T0).withFailovers(8, T0.minusSeconds(1)).withRecentFailovers(eight);
 
-            assertThat(decide(state, ready(0, REPLICAS), T0.plus(Duration.ofMinutes(5)).minus(TICK)).trigger())
+            assertThat(decide(
+                                    state,
+                                    ready(0, REPLICAS),
+                                    T0.plus(Duration.ofMinutes(5)).minus(TICK))
+                            .trigger())
                     .isEqualTo(Trigger.NONE);
-            assertThat(decide(state, ready(0, REPLICAS), T0.plus(Duration.ofMinutes(5))).trigger())
+            assertThat(decide(state, ready(0, REPLICAS), T0.plus(Duration.ofMinutes(5)))
+                            .trigger())
                     .isEqualTo(Trigger.FAILOVER);
         }
 
         @Test
         void aFailoverTenMinutesAgoNoLongerCounts() {
             Instant tenMinutesAgo = T0.minus(HaPolicy.BACKOFF_WINDOW);
-            HaState justInside = unreadySince(A, T0.minus(GRACE)).withFailovers(1, tenMinutesAgo.plus(TICK))
+            HaState justInside = unreadySince(A, T0.minus(GRACE))
+                    .withFailovers(1, tenMinutesAgo.plus(TICK))
                     .withRecentFailovers(List.of(tenMinutesAgo.plus(TICK)));
-            HaState justOutside = unreadySince(A, T0.minus(GRACE)).withFailovers(1, tenMinutesAgo)
+            HaState justOutside = unreadySince(A, T0.minus(GRACE))
+                    .withFailovers(1, tenMinutesAgo)
                     .withRecentFailovers(List.of(tenMinutesAgo));
 
             HaDecision inside = decide(justInside, ready(0, REPLICAS), T0);
@@ -349,7 +384,8 @@ class FailoverStateMachineTest {
         @Test
         void theWaitShortensWhenAFailoverLeavesTheWindow() {
             Instant failover = T0.minus(HaPolicy.BACKOFF_WINDOW).plusSeconds(1);
-            HaState state = unreadySince(A, T0.minusSeconds(8)).withFailovers(1, failover)
+            HaState state = unreadySince(A, T0.minusSeconds(8))
+                    .withFailovers(1, failover)
                     .withRecentFailovers(List.of(failover));
 
             HaDecision waiting = decide(state, ready(0, REPLICAS), T0);
@@ -387,7 +423,8 @@ class FailoverStateMachineTest {
     @Nested
     class PromotionInFlight {
 
-        private final HaState inFlight = HaState.serving(A).withTarget(B).withDemoted(A).withFailovers(1, T0);
+        private final HaState inFlight =
+                HaState.serving(A).withTarget(B).withDemoted(A).withFailovers(1, T0);
 
         @Test
         void decidesNothingNewAndKeepsTheTarget() {
@@ -405,8 +442,8 @@ class FailoverStateMachineTest {
 
         @Test
         void aSwitchoverRequestDoesNotRedirectIt() {
-            HaDecision decision = FailoverStateMachine.decide(MANUAL, inFlight, ready(REPLICAS, 0), Optional.of(A),
-                    T0.plusSeconds(1));
+            HaDecision decision = FailoverStateMachine.decide(
+                    MANUAL, inFlight, ready(REPLICAS, 0), Optional.of(A), T0.plusSeconds(1));
 
             assertThat(decision.state()).isEqualTo(inFlight);
             assertThat(decision.trigger()).isEqualTo(Trigger.NONE);
@@ -422,8 +459,11 @@ class FailoverStateMachineTest {
 
         @Test
         void wiringAWiredStateChangesNothing() {
-            HaState state = HaState.serving(A).withPrimaryUnreadySince(T0).withDemoted(B)
-                    .withDemotedReadySince(T0.plusSeconds(1)).withFailovers(2, T0.minusSeconds(9));
+            HaState state = HaState.serving(A)
+                    .withPrimaryUnreadySince(T0)
+                    .withDemoted(B)
+                    .withDemotedReadySince(T0.plusSeconds(1))
+                    .withFailovers(2, T0.minusSeconds(9));
 
             assertThat(FailoverStateMachine.wired(state)).isEqualTo(state);
         }
@@ -448,7 +488,8 @@ class FailoverStateMachineTest {
             HaDecision decision = switchover(state, B, ready(REPLICAS, REPLICAS), T0);
 
             assertThat(decision.trigger()).isEqualTo(Trigger.SWITCHOVER);
-            assertThat(decision.state()).as("not a failover: counters unchanged, nothing demoted")
+            assertThat(decision.state())
+                    .as("not a failover: counters unchanged, nothing demoted")
                     .isEqualTo(HaState.serving(A).withTarget(B).withFailovers(2, T0.minusSeconds(60)));
             assertThat(decision.replicas(B)).isEqualTo(REPLICAS);
             assertThat(decision.replicas(A)).isEqualTo(STANDBY_REPLICAS);
@@ -463,7 +504,9 @@ class FailoverStateMachineTest {
                 assertUnchangedPrimary(waiting, A, REPLICAS);
             }
 
-            assertThat(shop.observe(REPLICAS, REPLICAS, T0.plusSeconds(REPLICAS)).trigger()).isEqualTo(Trigger.SWITCHOVER);
+            assertThat(shop.observe(REPLICAS, REPLICAS, T0.plusSeconds(REPLICAS))
+                            .trigger())
+                    .isEqualTo(Trigger.SWITCHOVER);
             assertThat(shop.state.current()).isEqualTo(B);
         }
 
@@ -510,7 +553,8 @@ class FailoverStateMachineTest {
             HaDecision decision = switchover(failedOver, A, ready(REPLICAS, REPLICAS), T0.plusSeconds(1));
 
             assertThat(decision.trigger()).isEqualTo(Trigger.SWITCHOVER);
-            assertThat(decision.state()).isEqualTo(HaState.serving(B).withTarget(A).withFailovers(1, T0));
+            assertThat(decision.state())
+                    .isEqualTo(HaState.serving(B).withTarget(A).withFailovers(1, T0));
         }
     }
 
@@ -540,7 +584,8 @@ class FailoverStateMachineTest {
         void manualFailbackNeverMovesTrafficBack() {
             Shop shop = new Shop(MANUAL, failedOverToB);
             for (int minute = 1; minute <= 60; minute++) {
-                assertThat(shop.observe(REPLICAS, REPLICAS, T0.plusSeconds(60L * minute)).trigger())
+                assertThat(shop.observe(REPLICAS, REPLICAS, T0.plusSeconds(60L * minute))
+                                .trigger())
                         .isEqualTo(Trigger.NONE);
             }
             assertThat(shop.state.current()).isEqualTo(B);
@@ -560,9 +605,14 @@ class FailoverStateMachineTest {
 
         @Test
         void automaticFailbackWaitsOneNanosecondShortOfTheGrace() {
-            HaState timing = HaState.serving(B).withDemoted(A).withDemotedReadySince(T0).withFailovers(1, T0);
+            HaState timing =
+                    HaState.serving(B).withDemoted(A).withDemotedReadySince(T0).withFailovers(1, T0);
 
-            HaDecision decision = decide(AUTOMATIC, timing, ready(MIN_READY, REPLICAS), T0.plus(GRACE).minus(TICK));
+            HaDecision decision = decide(
+                    AUTOMATIC,
+                    timing,
+                    ready(MIN_READY, REPLICAS),
+                    T0.plus(GRACE).minus(TICK));
 
             assertUnchangedPrimary(decision, B, REPLICAS);
             assertThat(decision.state().demotedReadySince()).isEqualTo(T0);
@@ -571,12 +621,14 @@ class FailoverStateMachineTest {
 
         @Test
         void automaticFailbackMovesTrafficBackOnceTheDemotedSlotStayedHealthyForTheGrace() {
-            HaState timing = HaState.serving(B).withDemoted(A).withDemotedReadySince(T0).withFailovers(1, T0);
+            HaState timing =
+                    HaState.serving(B).withDemoted(A).withDemotedReadySince(T0).withFailovers(1, T0);
 
             HaDecision decision = decide(AUTOMATIC, timing, ready(MIN_READY, REPLICAS), T0.plus(GRACE));
 
             assertThat(decision.trigger()).isEqualTo(Trigger.FAILBACK);
-            assertThat(decision.state()).as("not counted as a failover")
+            assertThat(decision.state())
+                    .as("not counted as a failover")
                     .isEqualTo(HaState.serving(B).withTarget(A).withFailovers(1, T0));
             assertThat(decision.replicas(A)).isEqualTo(REPLICAS);
             assertThat(decision.replicas(B)).isEqualTo(STANDBY_REPLICAS);
@@ -591,10 +643,12 @@ class FailoverStateMachineTest {
             assertThat(shop.state.demotedReadySince()).isNull();
             shop.observe(REPLICAS, REPLICAS, T0.plusSeconds(14));
 
-            HaDecision early = shop.observe(REPLICAS, REPLICAS, T0.plusSeconds(14).plus(GRACE).minus(TICK));
+            HaDecision early = shop.observe(
+                    REPLICAS, REPLICAS, T0.plusSeconds(14).plus(GRACE).minus(TICK));
             HaDecision due = shop.observe(REPLICAS, REPLICAS, T0.plusSeconds(14).plus(GRACE));
 
-            assertThat(early.trigger()).as("5 s after it first became healthy, but not since the flap")
+            assertThat(early.trigger())
+                    .as("5 s after it first became healthy, but not since the flap")
                     .isEqualTo(Trigger.NONE);
             assertThat(due.trigger()).isEqualTo(Trigger.FAILBACK);
             assertThat(shop.state.current()).isEqualTo(A);
@@ -608,18 +662,24 @@ class FailoverStateMachineTest {
             Shop shop = new Shop(AUTOMATIC, failedOverToB);
             shop.observe(REPLICAS, MIN_READY - 1, T0);
             assertThat(shop.state.demotedReadySince()).isEqualTo(T0);
-            assertThat(shop.observe(0, MIN_READY - 1, T0.plus(GRACE)).noHealthyStandby()).isTrue();
+            assertThat(shop.observe(0, MIN_READY - 1, T0.plus(GRACE)).noHealthyStandby())
+                    .isTrue();
 
-            HaDecision decision = shop.observe(REPLICAS, REPLICAS, T0.plus(GRACE).plusSeconds(1));
+            HaDecision decision =
+                    shop.observe(REPLICAS, REPLICAS, T0.plus(GRACE).plusSeconds(1));
 
             assertThat(decision.trigger()).isEqualTo(Trigger.NONE);
-            assertThat(decision.state().demotedReadySince()).isEqualTo(T0.plus(GRACE).plusSeconds(1));
+            assertThat(decision.state().demotedReadySince())
+                    .isEqualTo(T0.plus(GRACE).plusSeconds(1));
             assertThat(shop.state.current()).isEqualTo(B);
         }
 
         @Test
         void anUnhealthyPrimaryFailsOverToTheDemotedSlotBeforeAnyFailback() {
-            HaState both = HaState.serving(B).withPrimaryUnreadySince(T0).withDemoted(A).withDemotedReadySince(T0)
+            HaState both = HaState.serving(B)
+                    .withPrimaryUnreadySince(T0)
+                    .withDemoted(A)
+                    .withDemotedReadySince(T0)
                     .withFailovers(1, T0);
 
             HaDecision decision = decide(AUTOMATIC, both, ready(REPLICAS, 0), T0.plus(GRACE));
@@ -631,8 +691,11 @@ class FailoverStateMachineTest {
 
         @Test
         void theRecheckIsTheEarlierOfTheGraceAndTheFailbackDeadlines() {
-            HaState both = HaState.serving(B).withPrimaryUnreadySince(T0).withDemoted(A)
-                    .withDemotedReadySince(T0.plusSeconds(2)).withFailovers(1, T0);
+            HaState both = HaState.serving(B)
+                    .withPrimaryUnreadySince(T0)
+                    .withDemoted(A)
+                    .withDemotedReadySince(T0.plusSeconds(2))
+                    .withFailovers(1, T0);
 
             HaDecision decision = decide(AUTOMATIC, both, ready(REPLICAS, 0), T0.plusSeconds(3));
 
@@ -644,8 +707,11 @@ class FailoverStateMachineTest {
     @Test
     void aRestartedOperatorDecidesAsTheOneBeforeIt() {
         // The state a new leader reads back from the API server decides the same, sub-second times included.
-        HaState state = HaState.serving(B).withPrimaryUnreadySince(T0.plusMillis(250)).withDemoted(A)
-                .withDemotedReadySince(T0.plusSeconds(1).plusNanos(5)).withFailovers(3, T0.minusSeconds(5));
+        HaState state = HaState.serving(B)
+                .withPrimaryUnreadySince(T0.plusMillis(250))
+                .withDemoted(A)
+                .withDemotedReadySince(T0.plusSeconds(1).plusNanos(5))
+                .withFailovers(3, T0.minusSeconds(5));
         SlotReadiness ready = ready(MIN_READY, 1);
         Instant now = T0.plusSeconds(4);
 

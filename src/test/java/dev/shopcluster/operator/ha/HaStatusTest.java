@@ -32,12 +32,20 @@ class HaStatusTest {
 
     @Test
     void theInitialStateIsSlotAWithoutFailovers() {
-        assertThat(HaState.initial()).isEqualTo(HaState.serving(Slot.A)).satisfies(s -> assertThat(s.failovers()).isZero());
+        assertThat(HaState.initial()).isEqualTo(HaState.serving(Slot.A)).satisfies(s -> assertThat(s.failovers())
+                .isZero());
     }
 
     @Test
     void everyFieldIsWrittenAndReadBack() {
-        HaState state = new HaState(Slot.B, Slot.A, T0, Slot.A, T0.plusSeconds(1), 7, T0.minusSeconds(30),
+        HaState state = new HaState(
+                Slot.B,
+                Slot.A,
+                T0,
+                Slot.A,
+                T0.plusSeconds(1),
+                7,
+                T0.minusSeconds(30),
                 List.of(T0.minusSeconds(90), T0.minusSeconds(30)));
         ShopClusterStatus status = write(state);
 
@@ -72,7 +80,8 @@ class HaStatusTest {
         ShopClusterStatus status = new ShopClusterStatus();
         status.setTargetPrimary(Slot.B);
 
-        assertThat(HaStatus.read(status)).as("wired on the target, no failovers")
+        assertThat(HaStatus.read(status))
+                .as("wired on the target, no failovers")
                 .isEqualTo(HaState.serving(Slot.B));
     }
 

@@ -24,8 +24,7 @@ class HaValuesTest {
         ha.setFailoverAfterSeconds(7);
         ha.setFailback(FailbackPolicy.Automatic);
 
-        assertThat(HaPolicy.of(spec))
-                .isEqualTo(new HaPolicy(4, 2, 3, Duration.ofSeconds(7), FailbackPolicy.Automatic));
+        assertThat(HaPolicy.of(spec)).isEqualTo(new HaPolicy(4, 2, 3, Duration.ofSeconds(7), FailbackPolicy.Automatic));
     }
 
     @Test
@@ -54,8 +53,10 @@ class HaValuesTest {
 
     @Test
     void aPromotionIsInFlightOnlyWhileTargetAndCurrentDiffer() {
-        assertThat(HaState.serving(Slot.A).withTarget(Slot.B).promotionInFlight()).isTrue();
-        assertThat(HaState.serving(Slot.B).withTarget(Slot.A).promotionInFlight()).isTrue();
+        assertThat(HaState.serving(Slot.A).withTarget(Slot.B).promotionInFlight())
+                .isTrue();
+        assertThat(HaState.serving(Slot.B).withTarget(Slot.A).promotionInFlight())
+                .isTrue();
         assertThat(HaState.serving(Slot.B).promotionInFlight()).isFalse();
     }
 

@@ -25,10 +25,16 @@ class CachedObjectsTest {
     @Test
     void aChildKeepsSpecStatusAndOnlyTheOperatorsManagedFields() {
         Deployment deployment = new DeploymentBuilder()
-                .withNewMetadata().withName("pay-main").withManagedFields(new ArrayList<>(List.of(OURS, CONTROLLER)))
+                .withNewMetadata()
+                .withName("pay-main")
+                .withManagedFields(new ArrayList<>(List.of(OURS, CONTROLLER)))
                 .endMetadata()
-                .withNewSpec().withReplicas(3).endSpec()
-                .withNewStatus().withReadyReplicas(2).endStatus()
+                .withNewSpec()
+                .withReplicas(3)
+                .endSpec()
+                .withNewStatus()
+                .withReadyReplicas(2)
+                .endStatus()
                 .build();
 
         Deployment cached = CachedObjects.child(deployment);
@@ -41,25 +47,46 @@ class CachedObjectsTest {
     @Test
     void aPodKeepsLabelsAnnotationsDeletionConditionsAndIpOnly() {
         Pod pod = new PodBuilder()
-                .withNewMetadata().withName("pay-a-0").withLabels(Map.of(ShopLabels.GROUP, "a"))
-                .withAnnotations(Map.of("note", "x".repeat(1000))).withDeletionTimestamp("2026-03-01T12:00:00Z")
-                .withManagedFields(new ArrayList<>(List.of(CONTROLLER))).endMetadata()
-                .withNewSpec().addNewContainer().withName("shop").withImage("shop:1").endContainer().endSpec()
-                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition()
-                .addNewContainerStatus().withName("shop").endContainerStatus().withPodIP("10.0.0.1").endStatus()
+                .withNewMetadata()
+                .withName("pay-a-0")
+                .withLabels(Map.of(ShopLabels.GROUP, "a"))
+                .withAnnotations(Map.of("note", "x".repeat(1000)))
+                .withDeletionTimestamp("2026-03-01T12:00:00Z")
+                .withManagedFields(new ArrayList<>(List.of(CONTROLLER)))
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("shop")
+                .withImage("shop:1")
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Running")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .addNewContainerStatus()
+                .withName("shop")
+                .endContainerStatus()
+                .withPodIP("10.0.0.1")
+                .endStatus()
                 .build();
 
         Pod cached = CachedObjects.pod(pod);
 
         assertThat(cached.getMetadata().getLabels()).containsEntry(ShopLabels.GROUP, "a");
         assertThat(cached.getMetadata().getDeletionTimestamp()).isEqualTo("2026-03-01T12:00:00Z");
-        assertThat(cached.getStatus().getConditions()).singleElement()
+        assertThat(cached.getStatus().getConditions())
+                .singleElement()
                 .satisfies(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
         assertThat(cached.getSpec()).isNull();
         assertThat(cached.getMetadata().getManagedFields()).isNull();
         assertThat(cached.getMetadata().getAnnotations()).containsKey("note");
         assertThat(cached.getStatus().getContainerStatuses()).isEmpty();
-        assertThat(cached.getStatus().getPodIP()).as("balancer pods are asked on their IP").isEqualTo("10.0.0.1");
+        assertThat(cached.getStatus().getPodIP())
+                .as("balancer pods are asked on their IP")
+                .isEqualTo("10.0.0.1");
     }
 
     @Test
@@ -74,6 +101,9 @@ class CachedObjectsTest {
     }
 
     private static ManagedFieldsEntry entry(String manager, String operation) {
-        return new ManagedFieldsEntryBuilder().withManager(manager).withOperation(operation).build();
+        return new ManagedFieldsEntryBuilder()
+                .withManager(manager)
+                .withOperation(operation)
+                .build();
     }
 }

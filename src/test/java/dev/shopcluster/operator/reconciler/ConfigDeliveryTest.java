@@ -41,8 +41,12 @@ class ConfigDeliveryTest {
     void aRecentRequestIsGivenTimeAndAnOldOneIsRepeated() {
         served.put("lb-1", OLD);
         served.put("lb-2", OLD);
-        deliver(pod("lb-1", true, NEW + "@" + NOW.minusMillis(500).toEpochMilli()),
-                pod("lb-2", true, NEW + "@" + NOW.minus(ConfigDelivery.RETRY_AFTER).toEpochMilli()));
+        deliver(
+                pod("lb-1", true, NEW + "@" + NOW.minusMillis(500).toEpochMilli()),
+                pod(
+                        "lb-2",
+                        true,
+                        NEW + "@" + NOW.minus(ConfigDelivery.RETRY_AFTER).toEpochMilli()));
 
         assertThat(annotated).containsExactly(Map.entry("lb-2", NEW + "@" + NOW.toEpochMilli()));
     }
@@ -65,7 +69,8 @@ class ConfigDeliveryTest {
     void deliveryIsCompleteOnlyWhenEveryReadyPodServesTheConfig() {
         served.put("lb-1", NEW);
         served.put("lb-2", OLD);
-        assertThat(deliver(pod("lb-1", true, null), pod("lb-2", true, null)).complete()).isFalse();
+        assertThat(deliver(pod("lb-1", true, null), pod("lb-2", true, null)).complete())
+                .isFalse();
 
         // A pod that is not ready takes no traffic: it is asked to refresh but does not hold delivery back.
         assertThat(deliver(pod("lb-1", true, NEW), pod("lb-2", false, null)))
@@ -83,7 +88,10 @@ class ConfigDeliveryTest {
     @Test
     void withoutAProbeEachPodIsAskedOnceAndCountedAsServing() {
         ConfigDelivery unverified = new ConfigDelivery(null);
-        var progress = unverified.deliver(List.of(pod("lb-1", true, OLD)), NEW, NOW,
+        var progress = unverified.deliver(
+                List.of(pod("lb-1", true, OLD)),
+                NEW,
+                NOW,
                 (pod, value) -> annotated.put(pod.getMetadata().getName(), value));
 
         assertThat(annotated).containsExactly(Map.entry("lb-1", NEW));
@@ -97,16 +105,29 @@ class ConfigDeliveryTest {
     }
 
     private ConfigDelivery.Progress deliver(Pod... pods) {
-        return delivery.deliver(List.of(pods), NEW, NOW, (pod, value) -> annotated.put(pod.getMetadata().getName(), value));
+        return delivery.deliver(
+                List.of(pods),
+                NEW,
+                NOW,
+                (pod, value) -> annotated.put(pod.getMetadata().getName(), value));
     }
 
     private static Pod pod(String name, boolean ready, String annotation) {
-        PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).endMetadata()
-                .withNewStatus().withPodIP("10.244.0.7")
-                    .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+        PodBuilder pod = new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewStatus()
+                .withPodIP("10.244.0.7")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .endCondition()
                 .endStatus();
         if (annotation != null) {
-            pod.editMetadata().addToAnnotations(ConfigDelivery.ANNOTATION, annotation).endMetadata();
+            pod.editMetadata()
+                    .addToAnnotations(ConfigDelivery.ANNOTATION, annotation)
+                    .endMetadata();
         }
         return pod.build();
     }

@@ -28,7 +28,10 @@ class HaMetricsTest {
     }
 
     private Counter failovers() {
-        return registry.get("shop.failovers").tag("namespace", "shop").tag("name", "pay").counter();
+        return registry.get("shop.failovers")
+                .tag("namespace", "shop")
+                .tag("name", "pay")
+                .counter();
     }
 
     private static HaDecision decision(HaDecision.Trigger trigger) {

@@ -10,18 +10,22 @@ class LeaderElectionProducerTest {
 
     @Test
     void aConfiguredNamespaceWins() {
-        assertThat(LeaderElectionProducer.leaseNamespace(Optional.of("ops"), "shop-system")).isEqualTo("ops");
+        assertThat(LeaderElectionProducer.leaseNamespace(Optional.of("ops"), "shop-system"))
+                .isEqualTo("ops");
     }
 
     @Test
     void otherwiseTheClientsNamespaceOfThePodOrTheContext() {
-        assertThat(LeaderElectionProducer.leaseNamespace(Optional.empty(), "shop-system")).isEqualTo("shop-system");
-        assertThat(LeaderElectionProducer.leaseNamespace(Optional.of(" "), "shop-system")).isEqualTo("shop-system");
+        assertThat(LeaderElectionProducer.leaseNamespace(Optional.empty(), "shop-system"))
+                .isEqualTo("shop-system");
+        assertThat(LeaderElectionProducer.leaseNamespace(Optional.of(" "), "shop-system"))
+                .isEqualTo("shop-system");
     }
 
     @Test
     void aContextWithoutNamespaceUsesDefault() {
-        assertThat(LeaderElectionProducer.leaseNamespace(Optional.empty(), null)).isEqualTo("default");
+        assertThat(LeaderElectionProducer.leaseNamespace(Optional.empty(), null))
+                .isEqualTo("default");
         assertThat(LeaderElectionProducer.leaseNamespace(Optional.empty(), "")).isEqualTo("default");
     }
 }

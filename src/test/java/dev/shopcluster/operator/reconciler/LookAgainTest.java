@@ -2,11 +2,11 @@ package dev.shopcluster.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.ha.HaDecision;
 import dev.shopcluster.operator.ha.HaState;
 import dev.shopcluster.operator.ha.PromotionOutcome;
-import dev.shopcluster.operator.api.ShopClusterStatus;
 import dev.shopcluster.operator.status.ConditionTypes;
 import dev.shopcluster.operator.status.Conditions;
 import java.time.Duration;
@@ -27,8 +27,10 @@ class LookAgainTest {
 
     @Test
     void aShopWithNothingPendingWaitsForEvents() {
-        assertThat(ShopClusterReconciler.lookAgainAfter(NO_CONFLICTS, DELIVERED, Optional.empty(), NO_REJECTION)).isEmpty();
-        assertThat(ShopClusterReconciler.lookAgainAfter(NO_CONFLICTS, DELIVERED, promotion(null), NO_REJECTION)).isEmpty();
+        assertThat(ShopClusterReconciler.lookAgainAfter(NO_CONFLICTS, DELIVERED, Optional.empty(), NO_REJECTION))
+                .isEmpty();
+        assertThat(ShopClusterReconciler.lookAgainAfter(NO_CONFLICTS, DELIVERED, promotion(null), NO_REJECTION))
+                .isEmpty();
     }
 
     @Test
@@ -39,32 +41,38 @@ class LookAgainTest {
 
     @Test
     void aPromotionDeadlineIsLookedAtWhenItIsDue() {
-        assertThat(ShopClusterReconciler.lookAgainAfter(NO_CONFLICTS, DELIVERED, promotion(Duration.ofSeconds(3)), NO_REJECTION))
+        assertThat(ShopClusterReconciler.lookAgainAfter(
+                        NO_CONFLICTS, DELIVERED, promotion(Duration.ofSeconds(3)), NO_REJECTION))
                 .contains(Duration.ofSeconds(3));
     }
 
     @Test
     void theEarlierOfConflictAndPromotionDeadlineWins() {
-        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, DELIVERED, promotion(Duration.ofSeconds(3)), NO_REJECTION))
+        assertThat(ShopClusterReconciler.lookAgainAfter(
+                        A_CONFLICT, DELIVERED, promotion(Duration.ofSeconds(3)), NO_REJECTION))
                 .contains(Duration.ofSeconds(3));
-        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, DELIVERED, promotion(Duration.ofSeconds(30)), NO_REJECTION))
+        assertThat(ShopClusterReconciler.lookAgainAfter(
+                        A_CONFLICT, DELIVERED, promotion(Duration.ofSeconds(30)), NO_REJECTION))
                 .contains(Duration.ofSeconds(10));
     }
 
     @Test
     void aConfigOnItsWayToTheBalancerPodsIsLookedAtAgainWithinAFifthOfASecond() {
-        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, ON_ITS_WAY, promotion(Duration.ofSeconds(3)), NO_REJECTION))
+        assertThat(ShopClusterReconciler.lookAgainAfter(
+                        A_CONFLICT, ON_ITS_WAY, promotion(Duration.ofSeconds(3)), NO_REJECTION))
                 .contains(ConfigDelivery.RECHECK);
         assertThat(ConfigDelivery.RECHECK).isLessThanOrEqualTo(Duration.ofMillis(200));
     }
 
     @Test
     void aRejectedChildIsRetriedAsLateAsTheRejectionHasLastedBetweenFiveSecondsAndTwoMinutes() {
-        assertThat(ShopClusterReconciler.retryAfterRejection(rejectedSince(T0), T0)).contains(Duration.ofSeconds(5));
+        assertThat(ShopClusterReconciler.retryAfterRejection(rejectedSince(T0), T0))
+                .contains(Duration.ofSeconds(5));
         assertThat(ShopClusterReconciler.retryAfterRejection(rejectedSince(T0), T0.plusSeconds(5)))
                 .contains(Duration.ofSeconds(5));
         assertThat(ShopClusterReconciler.retryAfterRejection(rejectedSince(T0), T0.plusSeconds(10)))
-                .as("10 s in: the next attempt at 20 s").contains(Duration.ofSeconds(10));
+                .as("10 s in: the next attempt at 20 s")
+                .contains(Duration.ofSeconds(10));
         assertThat(ShopClusterReconciler.retryAfterRejection(rejectedSince(T0), T0.plusSeconds(3600)))
                 .contains(Duration.ofMinutes(2));
     }
@@ -72,22 +80,30 @@ class LookAgainTest {
     @Test
     void withoutARejectionThereIsNoRetry() {
         ShopClusterStatus status = new ShopClusterStatus();
-        status.setConditions(List.of(Conditions.next(null, ConditionTypes.DEGRADED, true,
-                ConditionTypes.CHILD_CONFLICT, "someone else's", 1L, T0)));
+        status.setConditions(List.of(Conditions.next(
+                null, ConditionTypes.DEGRADED, true, ConditionTypes.CHILD_CONFLICT, "someone else's", 1L, T0)));
 
-        assertThat(ShopClusterReconciler.retryAfterRejection(status, T0.plusSeconds(60))).isEmpty();
+        assertThat(ShopClusterReconciler.retryAfterRejection(status, T0.plusSeconds(60)))
+                .isEmpty();
     }
 
     @Test
     void theRejectionRetryCompetesWithTheOtherDeadlines() {
-        assertThat(ShopClusterReconciler.lookAgainAfter(A_CONFLICT, DELIVERED, promotion(Duration.ofSeconds(30)),
-                Optional.of(Duration.ofSeconds(5)))).contains(Duration.ofSeconds(5));
+        assertThat(ShopClusterReconciler.lookAgainAfter(
+                        A_CONFLICT, DELIVERED, promotion(Duration.ofSeconds(30)), Optional.of(Duration.ofSeconds(5))))
+                .contains(Duration.ofSeconds(5));
     }
 
     private static ShopClusterStatus rejectedSince(Instant since) {
         ShopClusterStatus status = new ShopClusterStatus();
-        status.setConditions(List.of(Conditions.next(null, ConditionTypes.DEGRADED, true,
-                ConditionTypes.CHILD_REJECTED, "the API server rejected Service/web: range is full", 1L, since)));
+        status.setConditions(List.of(Conditions.next(
+                null,
+                ConditionTypes.DEGRADED,
+                true,
+                ConditionTypes.CHILD_REJECTED,
+                "the API server rejected Service/web: range is full",
+                1L,
+                since)));
         return status;
     }
 

@@ -21,20 +21,30 @@ class DesiredChildrenTest {
     @Test
     void aPlainShopOwnsItsPoolBalancerServicesAndBudgets() {
         DesiredChildren children = DesiredChildren.of(shop("web"), null, "cluster.local");
-        assertThat(children.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
-                "Service/web-main", "Deployment/web-main", "ConfigMap/web-balancer", "Deployment/web-balancer",
-                "Service/web-balancer", "Service/web", "PodDisruptionBudget/web", "PodDisruptionBudget/web-balancer");
+        assertThat(children.objects())
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .containsExactly(
+                        "Service/web-main",
+                        "Deployment/web-main",
+                        "ConfigMap/web-balancer",
+                        "Deployment/web-balancer",
+                        "Service/web-balancer",
+                        "Service/web",
+                        "PodDisruptionBudget/web",
+                        "PodDisruptionBudget/web-balancer");
         assertThat(children.objects()).allSatisfy(o -> {
             assertThat(o.getMetadata().getNamespace()).isEqualTo("shop");
-            assertThat(o.getMetadata().getOwnerReferences()).singleElement()
-                    .satisfies(ref -> assertThat(ref.getUid()).isEqualTo("uid-web"));
+            assertThat(o.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> assertThat(ref.getUid())
+                    .isEqualTo("uid-web"));
         });
     }
 
     @Test
     void activeStandbyAddsBothSlotsAndThePrimaryService() {
-        DesiredChildren children = DesiredChildren.of(activeStandby("pay"), new SlotPlan(Slot.B, 1, 3), "cluster.local");
-        assertThat(children.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        DesiredChildren children =
+                DesiredChildren.of(activeStandby("pay"), new SlotPlan(Slot.B, 1, 3), "cluster.local");
+        assertThat(children.objects())
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
                 .contains("Deployment/pay-a", "Deployment/pay-b", "Service/pay-primary")
                 .doesNotContain("Deployment/pay-main");
         Service primary = (Service) find(children, "Service", "pay-primary");
@@ -57,7 +67,8 @@ class DesiredChildrenTest {
         shop.getSpec().getBalancer().setPort(443);
         Service entry = (Service) find(DesiredChildren.of(shop, null, "cluster.local"), "Service", "web");
         assertThat(entry.getSpec().getType()).isEqualTo("LoadBalancer");
-        assertThat(entry.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(443));
+        assertThat(entry.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort())
+                .isEqualTo(443));
         assertThat(entry.getSpec().getSelector()).containsEntry(ShopLabels.COMPONENT, ShopLabels.COMPONENT_BALANCER);
     }
 
@@ -74,7 +85,9 @@ class DesiredChildrenTest {
 
     private static HasMetadata find(DesiredChildren children, String kind, String name) {
         return children.objects().stream()
-                .filter(o -> o.getKind().equals(kind) && o.getMetadata().getName().equals(name))
-                .findFirst().orElseThrow();
+                .filter(o ->
+                        o.getKind().equals(kind) && o.getMetadata().getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 }

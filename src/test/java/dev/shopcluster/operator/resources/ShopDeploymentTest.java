@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shopcluster.operator.api.HighAvailabilityMode;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.ShopPodSpec;
-import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import dev.shopcluster.operator.topology.ShopGroup;
 import dev.shopcluster.operator.topology.ShopGroup.Role;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -45,7 +45,9 @@ class ShopDeploymentTest {
 
         assertThat(probe.getHttpGet().getPath()).isEqualTo("/ready?deep=1");
         assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo(ShopDeployment.PORT_NAME);
-        assertThat(probe.getPeriodSeconds()).as("1500 ms rounded up to whole seconds").isEqualTo(2);
+        assertThat(probe.getPeriodSeconds())
+                .as("1500 ms rounded up to whole seconds")
+                .isEqualTo(2);
         assertThat(probe.getFailureThreshold()).isEqualTo(4);
         assertThat(probe.getSuccessThreshold()).isEqualTo(3);
     }
@@ -58,8 +60,8 @@ class ShopDeploymentTest {
         assertThat(deployment.getMetadata().getName()).isEqualTo("web-main");
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
         assertThat(container(deployment).getImage()).isEqualTo("registry.example.com/storefront:1.4.2");
-        assertThat(container(deployment).getPorts()).singleElement()
-                .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9000));
+        assertThat(container(deployment).getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort())
+                .isEqualTo(9000));
     }
 
     @Test
@@ -68,8 +70,10 @@ class ShopDeploymentTest {
         var pod = deployment.getSpec().getTemplate().getSpec();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-        assertThat(container(deployment).getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
-        assertThat(container(deployment).getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container(deployment).getSecurityContext().getAllowPrivilegeEscalation())
+                .isFalse();
+        assertThat(container(deployment).getSecurityContext().getCapabilities().getDrop())
+                .containsExactly("ALL");
     }
 
     @Test
@@ -88,8 +92,10 @@ class ShopDeploymentTest {
         Deployment standby = ShopDeployment.desired(shop("pay"), new ShopGroup("a", "pay-a", 1, 1, Role.STANDBY));
         assertThat(primary.getMetadata().getLabels()).containsEntry(ShopLabels.ROLE, "primary");
         assertThat(standby.getMetadata().getLabels()).containsEntry(ShopLabels.ROLE, "standby");
-        assertThat(standby.getSpec().getTemplate()).isEqualTo(
-                ShopDeployment.desired(shop("pay"), new ShopGroup("a", "pay-a", 3, 1, Role.PRIMARY)).getSpec().getTemplate());
+        assertThat(standby.getSpec().getTemplate())
+                .isEqualTo(ShopDeployment.desired(shop("pay"), new ShopGroup("a", "pay-a", 3, 1, Role.PRIMARY))
+                        .getSpec()
+                        .getTemplate());
     }
 
     @Test
@@ -105,21 +111,49 @@ class ShopDeploymentTest {
     void podSettingsReachThePodAndTheShopContainer() {
         ShopCluster shop = shop("web");
         ShopPodSpec pod = new ShopPodSpec();
-        pod.setResources(new ResourceRequirementsBuilder().withLimits(Map.of("cpu", new Quantity("500m"))).build());
-        pod.setEnv(List.of(new EnvVarBuilder().withName("DB_PASSWORD").withNewValueFrom()
-                .withNewSecretKeyRef("password", "db", false).endValueFrom().build()));
-        pod.setEnvFrom(List.of(new EnvFromSourceBuilder().withNewConfigMapRef("web-config", false).build()));
-        pod.setVolumes(List.of(new VolumeBuilder().withName("cache").withNewEmptyDir().endEmptyDir().build()));
-        pod.setVolumeMounts(List.of(new VolumeMountBuilder().withName("cache").withMountPath("/cache").build()));
+        pod.setResources(new ResourceRequirementsBuilder()
+                .withLimits(Map.of("cpu", new Quantity("500m")))
+                .build());
+        pod.setEnv(List.of(new EnvVarBuilder()
+                .withName("DB_PASSWORD")
+                .withNewValueFrom()
+                .withNewSecretKeyRef("password", "db", false)
+                .endValueFrom()
+                .build()));
+        pod.setEnvFrom(List.of(new EnvFromSourceBuilder()
+                .withNewConfigMapRef("web-config", false)
+                .build()));
+        pod.setVolumes(List.of(new VolumeBuilder()
+                .withName("cache")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .build()));
+        pod.setVolumeMounts(List.of(new VolumeMountBuilder()
+                .withName("cache")
+                .withMountPath("/cache")
+                .build()));
         pod.setImagePullSecrets(List.of(new LocalObjectReference("registry")));
         pod.setServiceAccountName("web");
         pod.setNodeSelector(Map.of("pool", "shops"));
-        pod.setTolerations(List.of(new TolerationBuilder().withKey("dedicated").withOperator("Exists").build()));
-        pod.setAffinity(new AffinityBuilder().withNewNodeAffinity().endNodeAffinity().build());
+        pod.setTolerations(List.of(new TolerationBuilder()
+                .withKey("dedicated")
+                .withOperator("Exists")
+                .build()));
+        pod.setAffinity(
+                new AffinityBuilder().withNewNodeAffinity().endNodeAffinity().build());
         pod.setLabels(Map.of("team", "checkout"));
         pod.setAnnotations(Map.of("prometheus.io/scrape", "true"));
-        pod.setLivenessProbe(new ProbeBuilder().withNewHttpGet().withPath("/live").withNewPort("http").endHttpGet().build());
-        pod.setStartupProbe(new ProbeBuilder().withNewTcpSocket().withNewPort("http").endTcpSocket().build());
+        pod.setLivenessProbe(new ProbeBuilder()
+                .withNewHttpGet()
+                .withPath("/live")
+                .withNewPort("http")
+                .endHttpGet()
+                .build());
+        pod.setStartupProbe(new ProbeBuilder()
+                .withNewTcpSocket()
+                .withNewPort("http")
+                .endTcpSocket()
+                .build());
         pod.setTerminationGracePeriodSeconds(45L);
         pod.setPreStop(new LifecycleHandlerBuilder().withNewSleep(10L).build());
         pod.setRunAsUser(1000L);
@@ -138,7 +172,9 @@ class ShopDeploymentTest {
         assertThat(container.getStartupProbe()).isEqualTo(pod.getStartupProbe());
         assertThat(container.getLifecycle().getPreStop()).isEqualTo(pod.getPreStop());
         assertThat(podSpec.getVolumes()).isEqualTo(pod.getVolumes());
-        assertThat(podSpec.getImagePullSecrets()).extracting(LocalObjectReference::getName).containsExactly("registry");
+        assertThat(podSpec.getImagePullSecrets())
+                .extracting(LocalObjectReference::getName)
+                .containsExactly("registry");
         assertThat(podSpec.getServiceAccountName()).isEqualTo("web");
         assertThat(podSpec.getNodeSelector()).containsEntry("pool", "shops");
         assertThat(podSpec.getTolerations()).isEqualTo(pod.getTolerations());
@@ -146,7 +182,8 @@ class ShopDeploymentTest {
         assertThat(podSpec.getTerminationGracePeriodSeconds()).isEqualTo(45L);
         assertThat(podSpec.getSecurityContext().getRunAsUser()).isEqualTo(1000L);
         assertThat(podSpec.getSecurityContext().getFsGroup()).isEqualTo(2000L);
-        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "checkout")
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("team", "checkout")
                 .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
         assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry("prometheus.io/scrape", "true");
@@ -167,8 +204,13 @@ class ShopDeploymentTest {
         assertThat(actual.getPorts()).isEqualTo(expected.getPorts());
         assertThat(actual.getReadinessProbe()).isEqualTo(expected.getReadinessProbe());
         assertThat(actual.getSecurityContext()).isEqualTo(expected.getSecurityContext());
-        assertThat(ShopDeployment.desired(configured, MAIN).getSpec().getTemplate().getSpec().getSecurityContext()
-                .getRunAsNonRoot()).isTrue();
+        assertThat(ShopDeployment.desired(configured, MAIN)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getSecurityContext()
+                        .getRunAsNonRoot())
+                .isTrue();
     }
 
     @Test
@@ -189,13 +231,20 @@ class ShopDeploymentTest {
         ShopCluster shop = shop("web");
         shop.getSpec().getHighAvailability().setMode(HighAvailabilityMode.ActiveActive);
         ShopPodSpec pod = new ShopPodSpec();
-        pod.setTopologySpreadConstraints(List.of(new TopologySpreadConstraintBuilder().withMaxSkew(1)
-                .withTopologyKey("kubernetes.io/hostname").withWhenUnsatisfiable("DoNotSchedule").build()));
+        pod.setTopologySpreadConstraints(List.of(new TopologySpreadConstraintBuilder()
+                .withMaxSkew(1)
+                .withTopologyKey("kubernetes.io/hostname")
+                .withWhenUnsatisfiable("DoNotSchedule")
+                .build()));
         shop.getSpec().setPod(pod);
 
-        List<TopologySpreadConstraint> spread = ShopDeployment.desired(shop, MAIN).getSpec().getTemplate().getSpec()
+        List<TopologySpreadConstraint> spread = ShopDeployment.desired(shop, MAIN)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
                 .getTopologySpreadConstraints();
-        assertThat(spread).extracting(TopologySpreadConstraint::getTopologyKey)
+        assertThat(spread)
+                .extracting(TopologySpreadConstraint::getTopologyKey)
                 .containsExactly("topology.kubernetes.io/zone", "kubernetes.io/hostname");
         assertThat(spread.get(1).getWhenUnsatisfiable()).isEqualTo("DoNotSchedule");
         assertThat(spread.get(1).getLabelSelector().getMatchLabels()).containsEntry(ShopLabels.GROUP, "main");
@@ -203,7 +252,8 @@ class ShopDeploymentTest {
 
     private static java.util.List<String> spreadKeys(Deployment deployment) {
         return deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().stream()
-                .map(TopologySpreadConstraint::getTopologyKey).toList();
+                .map(TopologySpreadConstraint::getTopologyKey)
+                .toList();
     }
 
     private static Container container(Deployment deployment) {

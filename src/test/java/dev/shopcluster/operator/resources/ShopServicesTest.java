@@ -17,7 +17,9 @@ class ShopServicesTest {
     void entryServiceCarriesTheAnnotationsAndTrafficPolicyALoadBalancerNeeds() {
         ShopCluster shop = shop("web");
         shop.getSpec().getBalancer().setServiceType(BalancerServiceType.LoadBalancer);
-        shop.getSpec().getBalancer().setServiceAnnotations(Map.of("service.beta.kubernetes.io/aws-load-balancer-type", "nlb"));
+        shop.getSpec()
+                .getBalancer()
+                .setServiceAnnotations(Map.of("service.beta.kubernetes.io/aws-load-balancer-type", "nlb"));
         shop.getSpec().getBalancer().setExternalTrafficPolicy(ExternalTrafficPolicy.Local);
 
         Service entry = ShopServices.entry(shop);
@@ -41,12 +43,14 @@ class ShopServicesTest {
         assertThat(metrics.getMetadata().getName()).isEqualTo("web-balancer");
         assertThat(metrics.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(metrics.getSpec().getClusterIP()).isEqualTo("None");
-        assertThat(metrics.getSpec().getSelector()).isEqualTo(ShopServices.entry(shop).getSpec().getSelector());
+        assertThat(metrics.getSpec().getSelector())
+                .isEqualTo(ShopServices.entry(shop).getSpec().getSelector());
         assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(port -> {
             assertThat(port.getName()).isEqualTo(ShopServices.METRICS_PORT_NAME);
             assertThat(port.getPort()).isEqualTo(BalancerPodLayout.MONITOR_PORT);
             assertThat(port.getTargetPort().getStrVal()).isEqualTo(BalancerPodLayout.MONITOR_PORT_NAME);
         });
-        assertThat(ShopServices.entry(shop).getSpec().getPorts()).noneMatch(p -> p.getPort() == BalancerPodLayout.MONITOR_PORT);
+        assertThat(ShopServices.entry(shop).getSpec().getPorts())
+                .noneMatch(p -> p.getPort() == BalancerPodLayout.MONITOR_PORT);
     }
 }

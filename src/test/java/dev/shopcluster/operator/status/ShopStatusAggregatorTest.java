@@ -41,7 +41,8 @@ class ShopStatusAggregatorTest {
         assertThat(status.getReadyReplicas()).isEqualTo(3);
         assertThat(status.getObservedGeneration()).isEqualTo(1L);
         assertThat(status.getSelector())
-                .isEqualTo("app.kubernetes.io/component=shop,app.kubernetes.io/instance=web,app.kubernetes.io/name=shop");
+                .isEqualTo(
+                        "app.kubernetes.io/component=shop,app.kubernetes.io/instance=web,app.kubernetes.io/name=shop");
         assertThat(status.getBalancerConfigHash()).hasSize(64);
     }
 
@@ -55,8 +56,8 @@ class ShopStatusAggregatorTest {
 
     @Test
     void finishedRolloutWithUnreadyPodsIsDegraded() {
-        ShopClusterStatus status = aggregate(shop("web"),
-                Map.of("web-main", ready(3, 1), "web-balancer", ready(2, 2)), T0);
+        ShopClusterStatus status =
+                aggregate(shop("web"), Map.of("web-main", ready(3, 1), "web-balancer", ready(2, 2)), T0);
         assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.REPLICAS_UNAVAILABLE);
         assertThat(find(status, ConditionTypes.READY).getMessage()).isEqualTo("shop 1/3 ready, balancer 2/2 ready");
     }
@@ -64,9 +65,13 @@ class ShopStatusAggregatorTest {
     @Test
     void conflictsMakeItNotReadyAndDegradedNamingTheObject() {
         ShopCluster shop = shop("web");
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, Observation.of(
-                DesiredChildren.of(shop, null, "cluster.local"),
-                Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), List.of("ConfigMap/web-balancer")), T0);
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(
+                shop,
+                Observation.of(
+                        DesiredChildren.of(shop, null, "cluster.local"),
+                        Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)),
+                        List.of("ConfigMap/web-balancer")),
+                T0);
         assertCondition(status, ConditionTypes.READY, "False", ConditionTypes.CHILD_CONFLICT);
         assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.CHILD_CONFLICT);
         assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).contains("ConfigMap/web-balancer");
@@ -80,12 +85,14 @@ class ShopStatusAggregatorTest {
 
         ShopClusterStatus unchanged = aggregate(shop, observed, T1);
         assertThat(unchanged).isEqualTo(shop.getStatus());
-        assertThat(find(unchanged, ConditionTypes.READY).getLastTransitionTime()).isEqualTo(T0.toString());
+        assertThat(find(unchanged, ConditionTypes.READY).getLastTransitionTime())
+                .isEqualTo(T0.toString());
 
         observed.put("web-main", ready(3, 2));
         ShopClusterStatus changed = aggregate(shop, observed, T1);
         assertThat(find(changed, ConditionTypes.READY).getLastTransitionTime()).isEqualTo(T1.toString());
-        assertThat(find(changed, ConditionTypes.PROGRESSING).getLastTransitionTime()).isEqualTo(T0.toString());
+        assertThat(find(changed, ConditionTypes.PROGRESSING).getLastTransitionTime())
+                .isEqualTo(T0.toString());
     }
 
     @Test
@@ -93,10 +100,15 @@ class ShopStatusAggregatorTest {
         ShopCluster shop = activeStandby("pay");
         HaState state = HaState.serving(Slot.B).withDemoted(Slot.A).withFailovers(1, T0);
         HaDecision decision = new HaDecision(state, 3, 3, null, HaDecision.Trigger.NONE, "slot b is primary", false);
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, new Observation(
-                DesiredChildren.of(shop, new SlotPlan(Slot.B, 3, 3), "cluster.local"),
-                Map.of("pay-a", ready(3, 0), "pay-b", ready(3, 3), "pay-balancer", ready(2, 2)), List.of(), List.of(),
-                Optional.of(new PromotionOutcome(decision, state))), T1);
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(
+                shop,
+                new Observation(
+                        DesiredChildren.of(shop, new SlotPlan(Slot.B, 3, 3), "cluster.local"),
+                        Map.of("pay-a", ready(3, 0), "pay-b", ready(3, 3), "pay-balancer", ready(2, 2)),
+                        List.of(),
+                        List.of(),
+                        Optional.of(new PromotionOutcome(decision, state))),
+                T1);
         assertThat(status.getReadyReplicas()).isEqualTo(3);
         assertThat(status.getStandbyReadyReplicas()).isZero();
         assertThat(status.getCurrentPrimary()).isEqualTo(Slot.B);
@@ -113,12 +125,23 @@ class ShopStatusAggregatorTest {
     void noHealthyStandbyIsDegraded() {
         ShopCluster shop = activeStandby("pay");
         HaState state = HaState.serving(Slot.A).withPrimaryUnreadySince(T0);
-        HaDecision decision = new HaDecision(state, 3, 1, null, HaDecision.Trigger.NONE,
-                "not promoting: slot a had 0/3 ready for 5s and standby slot b has 0 ready, not more", true);
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, new Observation(
-                DesiredChildren.of(shop, new SlotPlan(Slot.A, 3, 1), "cluster.local"),
-                Map.of("pay-a", ready(3, 0), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)), List.of(), List.of(),
-                Optional.of(new PromotionOutcome(decision, state))), T1);
+        HaDecision decision = new HaDecision(
+                state,
+                3,
+                1,
+                null,
+                HaDecision.Trigger.NONE,
+                "not promoting: slot a had 0/3 ready for 5s and standby slot b has 0 ready, not more",
+                true);
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(
+                shop,
+                new Observation(
+                        DesiredChildren.of(shop, new SlotPlan(Slot.A, 3, 1), "cluster.local"),
+                        Map.of("pay-a", ready(3, 0), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)),
+                        List.of(),
+                        List.of(),
+                        Optional.of(new PromotionOutcome(decision, state))),
+                T1);
         assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.NO_HEALTHY_STANDBY);
         assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).contains("standby slot b has 0 ready, not more");
         assertThat(status.getPrimaryUnreadySince()).isEqualTo(T0.toString());
@@ -129,10 +152,15 @@ class ShopStatusAggregatorTest {
         ShopCluster shop = shop("web");
         String rejected = "Service/web: Internal error occurred: failed to allocate a serviceIP: range is full";
 
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(shop, new Observation(
-                DesiredChildren.of(shop, null, "cluster.local"),
-                Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), List.of("ConfigMap/web-balancer"),
-                List.of(rejected), Optional.empty()), T0);
+        ShopClusterStatus status = ShopStatusAggregator.aggregate(
+                shop,
+                new Observation(
+                        DesiredChildren.of(shop, null, "cluster.local"),
+                        Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)),
+                        List.of("ConfigMap/web-balancer"),
+                        List.of(rejected),
+                        Optional.empty()),
+                T0);
 
         assertCondition(status, ConditionTypes.READY, "False", ConditionTypes.CHILD_REJECTED);
         assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.CHILD_REJECTED);
@@ -141,7 +169,10 @@ class ShopStatusAggregatorTest {
 
     @Test
     void aRecordedDecisionSaysWhyTheTargetChanged() {
-        HaState promoted = HaState.serving(Slot.A).withTarget(Slot.B).withDemoted(Slot.A).withFailovers(1, T1)
+        HaState promoted = HaState.serving(Slot.A)
+                .withTarget(Slot.B)
+                .withDemoted(Slot.A)
+                .withFailovers(1, T1)
                 .withRecentFailovers(List.of(T1));
         String message = "promoted slot b: slot a had 0/3 ready for 5s";
 
@@ -152,7 +183,8 @@ class ShopStatusAggregatorTest {
 
     @Test
     void anInvalidSpecIsNotReadyAndDegradedWithTheRenderersMessage() {
-        ShopClusterStatus status = aggregate(shop("web"), Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), T0);
+        ShopClusterStatus status =
+                aggregate(shop("web"), Map.of("web-main", ready(3, 3), "web-balancer", ready(2, 2)), T0);
 
         ShopStatusAggregator.recordInvalidSpec(status, "spec.strategy.hashKey: not a token", 2L, T1);
 
@@ -160,15 +192,19 @@ class ShopStatusAggregatorTest {
         assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.INVALID_SPEC);
         assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).isEqualTo("spec.strategy.hashKey: not a token");
         assertThat(find(status, ConditionTypes.READY).getLastTransitionTime()).isEqualTo(T1.toString());
-        assertThat(find(status, ConditionTypes.PROGRESSING).getLastTransitionTime()).isEqualTo(T0.toString());
+        assertThat(find(status, ConditionTypes.PROGRESSING).getLastTransitionTime())
+                .isEqualTo(T0.toString());
     }
 
-    private static void assertRecordedDecision(HaDecision.Trigger trigger, HaState state, String message,
-            String failedOver, String reason) {
+    private static void assertRecordedDecision(
+            HaDecision.Trigger trigger, HaState state, String message, String failedOver, String reason) {
         ShopClusterStatus status = new ShopClusterStatus();
-        Condition recorded = ShopStatusAggregator.recordDecision(status,
+        Condition recorded = ShopStatusAggregator.recordDecision(
+                status,
                 new HaDecision(state, 3, 3, null, trigger, message, false),
-                new HaPolicy(3, 1, 1, java.time.Duration.ofSeconds(5), FailbackPolicy.Manual), 4L, T1);
+                new HaPolicy(3, 1, 1, java.time.Duration.ofSeconds(5), FailbackPolicy.Manual),
+                4L,
+                T1);
 
         assertThat(recorded).isEqualTo(find(status, ConditionTypes.FAILED_OVER));
         assertCondition(status, ConditionTypes.FAILED_OVER, failedOver, reason);
@@ -179,17 +215,25 @@ class ShopStatusAggregatorTest {
     }
 
     private static ShopClusterStatus aggregate(ShopCluster shop, Map<String, Deployment> observed, Instant now) {
-        return ShopStatusAggregator.aggregate(shop,
-                Observation.of(DesiredChildren.of(shop, null, "cluster.local"), observed, List.of()), now);
+        return ShopStatusAggregator.aggregate(
+                shop, Observation.of(DesiredChildren.of(shop, null, "cluster.local"), observed, List.of()), now);
     }
 
     /** A Deployment whose rollout finished with {@code ready} of {@code replicas} pods ready. */
     private static Deployment ready(int replicas, int ready) {
         return new DeploymentBuilder()
-                .withNewMetadata().withGeneration(2L).endMetadata()
-                .withNewSpec().withReplicas(replicas).endSpec()
-                .withNewStatus().withObservedGeneration(2L).withReplicas(replicas).withUpdatedReplicas(replicas)
-                    .withReadyReplicas(ready).endStatus()
+                .withNewMetadata()
+                .withGeneration(2L)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .endSpec()
+                .withNewStatus()
+                .withObservedGeneration(2L)
+                .withReplicas(replicas)
+                .withUpdatedReplicas(replicas)
+                .withReadyReplicas(ready)
+                .endStatus()
                 .build();
     }
 
