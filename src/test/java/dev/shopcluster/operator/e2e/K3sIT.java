@@ -75,18 +75,23 @@ class K3sIT {
      */
     @BeforeEach
     void installOperatorAndShopOnce() throws Exception {
-        skipUnless(Files.isRegularFile(OPERATOR_IMAGE), OPERATOR_IMAGE
-                + " is missing; `make e2e-k3s` builds it (`make image`) before running this test.");
+        skipUnless(
+                Files.isRegularFile(OPERATOR_IMAGE),
+                OPERATOR_IMAGE + " is missing; `make e2e-k3s` builds it (`make image`) before running this test.");
         if (k3s != null) {
             return;
         }
         // Checked before Testcontainers touches the engine: its first call starts Ryuk.
         for (String image : neededImages()) {
-            skipUnless(!engineLacksImage(image), "the Docker engine has no image " + image + ", and Testcontainers"
-                    + " would try to pull it for minutes where no registry answers. Pull or load it first"
-                    + " (`docker pull " + image + "`); the real-node tier (`make test-realnode`) needs no registry.");
+            skipUnless(
+                    !engineLacksImage(image),
+                    "the Docker engine has no image " + image + ", and Testcontainers"
+                            + " would try to pull it for minutes where no registry answers. Pull or load it first"
+                            + " (`docker pull " + image
+                            + "`); the real-node tier (`make test-realnode`) needs no registry.");
         }
-        skipUnless(DockerClientFactory.instance().isDockerAvailable(),
+        skipUnless(
+                DockerClientFactory.instance().isDockerAvailable(),
                 "no Docker engine is reachable (Testcontainers found none through DOCKER_HOST,"
                         + " /var/run/docker.sock or its other strategies), and the k3s e2e tier runs k3s in a"
                         + " container. Where a Docker engine exists, `make e2e-k3s` runs it.");

@@ -51,6 +51,7 @@ class ActiveStandbyOnRealNodeIT {
      * on this node, plus jitter). The bound covers the slow path.
      */
     private static final Duration CONFIG_DELIVERY = Duration.ofMinutes(3);
+
     private static final List<String> FIGURES = new ArrayList<>();
     private static KubernetesClient client;
 
@@ -62,7 +63,8 @@ class ActiveStandbyOnRealNodeIT {
 
     @AfterAll
     static void printFigures() {
-        System.out.println("==== real node: ActiveStandby through the Service, " + RATE + " requests/s from a pod ====");
+        System.out.println(
+                "==== real node: ActiveStandby through the Service, " + RATE + " requests/s from a pod ====");
         FIGURES.forEach(System.out::println);
         System.out.println("====");
     }
@@ -73,8 +75,8 @@ class ActiveStandbyOnRealNodeIT {
         ShopsOnRealNode.awaitReady(SHOP);
         Slot old = shop().getStatus().getCurrentPrimary();
         Slot promoted = old.other();
-        LoadGenerator load = LoadGenerator.start(client, NAMESPACE, "load-failover", serviceUrl(), RATE,
-                Duration.ofMinutes(6), null);
+        LoadGenerator load = LoadGenerator.start(
+                client, NAMESPACE, "load-failover", serviceUrl(), RATE, Duration.ofMinutes(6), null);
         try (Probe decided = Probe.first(() -> shop().getStatus().getTargetPrimary() == promoted)) {
             awaitServedBy(load, old);
             // Kill the primary's containers, and again whenever the kubelet restarts them, until the
@@ -85,18 +87,23 @@ class ActiveStandbyOnRealNodeIT {
                 for (Pod pod : ShopsOnRealNode.pods(SHOP, old.id())) {
                     kills += RealNode.killContainers(pod);
                 }
-                assertThat(Duration.between(killed, Instant.now())).as("time to promotion").isLessThan(Duration.ofMinutes(2));
+                assertThat(Duration.between(killed, Instant.now()))
+                        .as("time to promotion")
+                        .isLessThan(Duration.ofMinutes(2));
                 sleep(Duration.ofMillis(200));
             }
             assertThat(kills).isPositive();
             Instant decision = decided.at();
-            Instant reloaded = awaitBalancersReloaded(killed, () -> shop().getStatus().getCurrentPrimary() == promoted);
+            Instant reloaded =
+                    awaitBalancersReloaded(killed, () -> shop().getStatus().getCurrentPrimary() == promoted);
             List<LoadGenerator.Response> responses = observeUntilServedOnlyBy(load, promoted, reloaded);
 
             List<LoadGenerator.Response> afterKill = sentAfter(responses, killed);
             long failed = afterKill.stream().filter(r -> !r.ok()).count();
-            FIGURES.add(String.format(Locale.ROOT, "killed primary (slot %s, %d processes killed until the decision):", old.id(), kills));
-            FIGURES.add(String.format(Locale.ROOT, "  failed requests after the kill       %d of %d", failed, afterKill.size()));
+            FIGURES.add(String.format(
+                    Locale.ROOT, "killed primary (slot %s, %d processes killed until the decision):", old.id(), kills));
+            FIGURES.add(String.format(
+                    Locale.ROOT, "  failed requests after the kill       %d of %d", failed, afterKill.size()));
             FIGURES.add("  longest gap between answers          " + ms(longestGap(afterKill)));
             FIGURES.add("  kill -> promotion decision           " + ms(Duration.between(killed, decision)));
             addTrafficFigures(responses, promoted, decision, reloaded);
@@ -112,29 +119,41 @@ class ActiveStandbyOnRealNodeIT {
         ShopsOnRealNode.awaitReady(SHOP);
         Slot old = shop().getStatus().getCurrentPrimary();
         Slot target = old.other();
-        await().atMost(ShopsOnRealNode.READY_TIMEOUT).until(() -> ShopsOnRealNode.pods(SHOP, target.id()).stream()
-                .anyMatch(ShopsOnRealNode::isReady));
-        LoadGenerator load = LoadGenerator.start(client, NAMESPACE, "load-switchover", serviceUrl(), RATE,
-                Duration.ofMinutes(6), null);
+        await().atMost(ShopsOnRealNode.READY_TIMEOUT)
+                .until(() -> ShopsOnRealNode.pods(SHOP, target.id()).stream().anyMatch(ShopsOnRealNode::isReady));
+        LoadGenerator load = LoadGenerator.start(
+                client, NAMESPACE, "load-switchover", serviceUrl(), RATE, Duration.ofMinutes(6), null);
         try (Probe decided = Probe.first(() -> shop().getStatus().getTargetPrimary() == target);
                 Probe primaryServiceSwitched = Probe.first(() -> primaryServiceSelectsOnly(target))) {
             awaitServedBy(load, old);
             Instant annotated = Instant.now();
-            RealNode.kubectl("-n", NAMESPACE, "annotate", "shop", SHOP, "--overwrite",
+            RealNode.kubectl(
+                    "-n",
+                    NAMESPACE,
+                    "annotate",
+                    "shop",
+                    SHOP,
+                    "--overwrite",
                     ShopClusterReconciler.SWITCHOVER_ANNOTATION + "=" + target.id());
-            await().atMost(Duration.ofMinutes(2)).until(() -> decided.at() != null && primaryServiceSwitched.at() != null);
+            await().atMost(Duration.ofMinutes(2))
+                    .until(() -> decided.at() != null && primaryServiceSwitched.at() != null);
             Instant decision = decided.at();
-            Instant reloaded = awaitBalancersReloaded(annotated, () -> shop().getStatus().getCurrentPrimary() == target);
+            Instant reloaded =
+                    awaitBalancersReloaded(annotated, () -> shop().getStatus().getCurrentPrimary() == target);
             List<LoadGenerator.Response> responses = observeUntilServedOnlyBy(load, target, reloaded);
 
             long oldAfterSwitch = sentAfter(responses, primaryServiceSwitched.at()).stream()
-                    .filter(r -> servedBy(r, old)).count();
-            long failed = sentAfter(responses, annotated).stream().filter(r -> !r.ok()).count();
-            FIGURES.add(String.format(Locale.ROOT, "planned switchover (annotation, slot %s -> %s):", old.id(), target.id()));
+                    .filter(r -> servedBy(r, old))
+                    .count();
+            long failed = sentAfter(responses, annotated).stream()
+                    .filter(r -> !r.ok())
+                    .count();
+            FIGURES.add(String.format(
+                    Locale.ROOT, "planned switchover (annotation, slot %s -> %s):", old.id(), target.id()));
             FIGURES.add("  annotation -> decision               " + ms(Duration.between(annotated, decision)));
             FIGURES.add(String.format(Locale.ROOT, "  failed requests after the annotation %d", failed));
-            FIGURES.add(String.format(Locale.ROOT, "  old slot answered after %s-primary switched: %d requests",
-                    SHOP, oldAfterSwitch));
+            FIGURES.add(String.format(
+                    Locale.ROOT, "  old slot answered after %s-primary switched: %d requests", SHOP, oldAfterSwitch));
             addTrafficFigures(responses, target, decision, reloaded);
             assertThat(shop().getStatus().getCurrentPrimary()).isEqualTo(target);
         } finally {
@@ -147,38 +166,48 @@ class ActiveStandbyOnRealNodeIT {
     void aConfigOnlyChangeIsReloadedWithoutRestartingTheBalancerOrFailingARequest() {
         ShopsOnRealNode.awaitReady(SHOP);
         Map<String, String> balancersBefore = balancerPods().stream()
-                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+                .collect(Collectors.toMap(
+                        p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
         String hashBefore = shop().getStatus().getBalancerConfigHash();
         StrategyType strategy = shop().getSpec().getStrategy().getType() == StrategyType.LeastConnections
-                ? StrategyType.RoundRobin : StrategyType.LeastConnections;
-        LoadGenerator load = LoadGenerator.start(client, NAMESPACE, "load-config", serviceUrl(), RATE,
-                Duration.ofMinutes(6), null);
+                ? StrategyType.RoundRobin
+                : StrategyType.LeastConnections;
+        LoadGenerator load =
+                LoadGenerator.start(client, NAMESPACE, "load-config", serviceUrl(), RATE, Duration.ofMinutes(6), null);
         try {
             awaitServedBy(load, shop().getStatus().getCurrentPrimary());
             Instant changed = Instant.now();
-            client.resources(ShopCluster.class).inNamespace(NAMESPACE).withName(SHOP)
+            client.resources(ShopCluster.class)
+                    .inNamespace(NAMESPACE)
+                    .withName(SHOP)
                     .edit(s -> {
                         s.getSpec().getStrategy().setType(strategy);
                         return s;
                     });
-            Instant reloaded = awaitBalancersReloaded(changed,
-                    () -> !Objects.equals(shop().getStatus().getBalancerConfigHash(), hashBefore));
+            Instant reloaded = awaitBalancersReloaded(
+                    changed, () -> !Objects.equals(shop().getStatus().getBalancerConfigHash(), hashBefore));
             // Traffic for a few seconds after the last reload, then the whole run must be clean.
             Instant until = reloaded.plusSeconds(5);
             await().atMost(Duration.ofMinutes(1)).until(() -> Instant.now().isAfter(until));
             List<LoadGenerator.Response> responses = sentAfter(load.responses(), changed);
 
             assertThat(responses).hasSizeGreaterThan(RATE * 5).allSatisfy(r -> assertThat(r.ok())
-                    .as("request %d: %s %s", r.seq(), r.status(), r.pod()).isTrue());
+                    .as("request %d: %s %s", r.seq(), r.status(), r.pod())
+                    .isTrue());
             assertThat(balancerPods()).allSatisfy(pod -> {
-                assertThat(balancersBefore).containsEntry(pod.getMetadata().getName(), pod.getMetadata().getUid());
-                assertThat(pod.getStatus().getContainerStatuses()).extracting(ContainerStatus::getRestartCount)
+                assertThat(balancersBefore)
+                        .containsEntry(
+                                pod.getMetadata().getName(), pod.getMetadata().getUid());
+                assertThat(pod.getStatus().getContainerStatuses())
+                        .extracting(ContainerStatus::getRestartCount)
                         .containsOnly(0);
             });
             FIGURES.add(String.format(Locale.ROOT, "haproxy.cfg-only change (strategy -> %s):", strategy));
             FIGURES.add("  edit -> reloaded in every balancer   " + ms(Duration.between(changed, reloaded)));
-            FIGURES.add(String.format(Locale.ROOT, "  failed requests                      0 of %d; balancer pods kept"
-                    + " (same UIDs, 0 restarts)", responses.size()));
+            FIGURES.add(String.format(
+                    Locale.ROOT,
+                    "  failed requests                      0 of %d; balancer pods kept" + " (same UIDs, 0 restarts)",
+                    responses.size()));
         } finally {
             load.delete();
         }
@@ -189,21 +218,23 @@ class ActiveStandbyOnRealNodeIT {
      * balancer's backup servers already took the traffic before the operator decided), and when the
      * rewired config was reloaded in every balancer pod.
      */
-    private static void addTrafficFigures(List<LoadGenerator.Response> responses, Slot slot, Instant decision,
-            Instant reloaded) {
-        FIGURES.add("  decision -> every request on slot " + slot.id() + "  " + ms(Duration.between(decision,
-                onlyServedByFrom(responses, slot))));
+    private static void addTrafficFigures(
+            List<LoadGenerator.Response> responses, Slot slot, Instant decision, Instant reloaded) {
+        FIGURES.add("  decision -> every request on slot " + slot.id() + "  "
+                + ms(Duration.between(decision, onlyServedByFrom(responses, slot))));
         FIGURES.add("  decision -> config in every balancer " + ms(Duration.between(decision, reloaded)));
     }
 
     /** Keeps the load running until the config reached every balancer, and after that for 10 s. */
-    private static List<LoadGenerator.Response> observeUntilServedOnlyBy(LoadGenerator load, Slot slot, Instant reloaded) {
+    private static List<LoadGenerator.Response> observeUntilServedOnlyBy(
+            LoadGenerator load, Slot slot, Instant reloaded) {
         Instant until = reloaded.plusSeconds(10);
         await().atMost(Duration.ofMinutes(1)).until(() -> Instant.now().isAfter(until));
         List<LoadGenerator.Response> responses = load.responses();
         List<LoadGenerator.Response> settled = sentAfter(responses, reloaded.plusSeconds(2));
         assertThat(settled).isNotEmpty().allSatisfy(r -> assertThat(servedBy(r, slot))
-                .as("request %d after the reload: %s %s", r.seq(), r.status(), r.pod()).isTrue());
+                .as("request %d after the reload: %s %s", r.seq(), r.status(), r.pod())
+                .isTrue());
         return responses;
     }
 
@@ -212,7 +243,9 @@ class ActiveStandbyOnRealNodeIT {
         Instant from = responses.get(0).sent();
         for (int i = 0; i < responses.size(); i++) {
             if (!servedBy(responses.get(i), slot)) {
-                from = i + 1 < responses.size() ? responses.get(i + 1).sent() : responses.get(i).answered();
+                from = i + 1 < responses.size()
+                        ? responses.get(i + 1).sent()
+                        : responses.get(i).answered();
             }
         }
         return from;
@@ -245,8 +278,12 @@ class ActiveStandbyOnRealNodeIT {
     }
 
     private static Instant lastReloadAfter(Pod pod, Instant since) {
-        String log = client.pods().inNamespace(NAMESPACE).withName(pod.getMetadata().getName()).inContainer("reload")
-                .usingTimestamps().getLog();
+        String log = client.pods()
+                .inNamespace(NAMESPACE)
+                .withName(pod.getMetadata().getName())
+                .inContainer("reload")
+                .usingTimestamps()
+                .getLog();
         Instant last = null;
         for (String line : log.split("\n")) {
             int space = line.indexOf(' ');
@@ -261,18 +298,30 @@ class ActiveStandbyOnRealNodeIT {
     }
 
     private static void awaitServedBy(LoadGenerator load, Slot slot) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            List<LoadGenerator.Response> responses = load.recent(RATE);
-            return responses.size() == RATE && responses.stream().allMatch(r -> servedBy(r, slot));
-        });
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    List<LoadGenerator.Response> responses = load.recent(RATE);
+                    return responses.size() == RATE && responses.stream().allMatch(r -> servedBy(r, slot));
+                });
     }
 
     private static boolean primaryServiceSelectsOnly(Slot slot) {
-        List<String> ready = client.discovery().v1().endpointSlices().inNamespace(NAMESPACE)
-                .withLabel("kubernetes.io/service-name", SHOP + "-primary").list().getItems().stream()
-                .map(EndpointSlice::getEndpoints).flatMap(List::stream)
-                .filter(e -> e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady()))
-                .map(e -> e.getTargetRef().getName()).toList();
+        List<String> ready = client
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(NAMESPACE)
+                .withLabel("kubernetes.io/service-name", SHOP + "-primary")
+                .list()
+                .getItems()
+                .stream()
+                .map(EndpointSlice::getEndpoints)
+                .flatMap(List::stream)
+                .filter(e -> e.getConditions() == null
+                        || !Boolean.FALSE.equals(e.getConditions().getReady()))
+                .map(e -> e.getTargetRef().getName())
+                .toList();
         return !ready.isEmpty() && ready.stream().allMatch(name -> name.startsWith(SHOP + "-" + slot.id() + "-"));
     }
 
@@ -286,8 +335,11 @@ class ActiveStandbyOnRealNodeIT {
 
     /** The longest time without an answer: between consecutive successful answers, in answer order. */
     private static Duration longestGap(List<LoadGenerator.Response> responses) {
-        List<Instant> answered = responses.stream().filter(LoadGenerator.Response::ok)
-                .map(LoadGenerator.Response::answered).sorted().toList();
+        List<Instant> answered = responses.stream()
+                .filter(LoadGenerator.Response::ok)
+                .map(LoadGenerator.Response::answered)
+                .sorted()
+                .toList();
         Duration longest = Duration.ZERO;
         for (int i = 1; i < answered.size(); i++) {
             Duration gap = Duration.between(answered.get(i - 1), answered.get(i));
@@ -297,13 +349,20 @@ class ActiveStandbyOnRealNodeIT {
     }
 
     private static List<Pod> balancerPods() {
-        return client.pods().inNamespace(NAMESPACE)
+        return client
+                .pods()
+                .inNamespace(NAMESPACE)
                 .withLabels(Map.of("app.kubernetes.io/instance", SHOP, "app.kubernetes.io/component", "balancer"))
-                .list().getItems().stream().filter(ShopsOnRealNode::isReady).toList();
+                .list()
+                .getItems()
+                .stream()
+                .filter(ShopsOnRealNode::isReady)
+                .toList();
     }
 
     private static String serviceUrl() {
-        return "http://" + SHOP + "." + NAMESPACE + ".svc.cluster.local:" + shop().getSpec().getBalancer().getPort() + "/";
+        return "http://" + SHOP + "." + NAMESPACE + ".svc.cluster.local:"
+                + shop().getSpec().getBalancer().getPort() + "/";
     }
 
     private static ShopCluster shop() {
@@ -331,15 +390,19 @@ class ActiveStandbyOnRealNodeIT {
 
         static Probe first(BooleanSupplier condition) {
             Probe probe = new Probe();
-            probe.poller.scheduleWithFixedDelay(() -> {
-                try {
-                    if (probe.at.get() == null && condition.getAsBoolean()) {
-                        probe.at.set(Instant.now());
-                    }
-                } catch (RuntimeException e) {
-                    // An API call that failed once is polled again.
-                }
-            }, 0, 200, TimeUnit.MILLISECONDS);
+            probe.poller.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            if (probe.at.get() == null && condition.getAsBoolean()) {
+                                probe.at.set(Instant.now());
+                            }
+                        } catch (RuntimeException e) {
+                            // An API call that failed once is polled again.
+                        }
+                    },
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
             return probe;
         }
 

@@ -47,42 +47,85 @@ final class LoadGenerator {
      *
      * @param header header carrying a key that cycles through 100 values, or null for none
      */
-    static LoadGenerator start(KubernetesClient client, String namespace, String name, String url, int ratePerSecond,
-            Duration duration, String header) {
-        List<String> args = new ArrayList<>(List.of("-url", url, "-rate", String.valueOf(ratePerSecond),
-                "-duration", duration.toSeconds() + "s", "-await", AWAIT_ANSWER.toSeconds() + "s"));
+    static LoadGenerator start(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            String url,
+            int ratePerSecond,
+            Duration duration,
+            String header) {
+        List<String> args = new ArrayList<>(List.of(
+                "-url",
+                url,
+                "-rate",
+                String.valueOf(ratePerSecond),
+                "-duration",
+                duration.toSeconds() + "s",
+                "-await",
+                AWAIT_ANSWER.toSeconds() + "s"));
         if (header != null) {
             args.addAll(List.of("-header", header));
         }
         Pod pod = new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
                 .withNewSpec()
-                    .withRestartPolicy("Never")
-                    .withNewSecurityContext().withRunAsNonRoot(true)
-                        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
-                    .addNewContainer().withName("loadgen").withImage(IMAGE).withImagePullPolicy("Never").withArgs(args)
-                        .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
-                            .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
-                    .endContainer()
+                .withRestartPolicy("Never")
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .addNewContainer()
+                .withName("loadgen")
+                .withImage(IMAGE)
+                .withImagePullPolicy("Never")
+                .withArgs(args)
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .endSecurityContext()
+                .endContainer()
                 .endSpec()
                 .build();
         client.pods().inNamespace(namespace).resource(pod).create();
         await().atMost(Duration.ofMinutes(1)).until(() -> {
             Pod current = client.pods().inNamespace(namespace).withName(name).get();
-            return current.getStatus() != null && !"Pending".equals(current.getStatus().getPhase());
+            return current.getStatus() != null
+                    && !"Pending".equals(current.getStatus().getPhase());
         });
         return new LoadGenerator(client, namespace, name);
     }
 
     /** Waits until every request was sent and answered (or timed out), then returns them in send order. */
     List<Response> awaitAll(Duration timeout) {
-        await().atMost(AWAIT_ANSWER.plus(timeout)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            String log = "\n" + client.pods().inNamespace(namespace).withName(name).tailingLines(1).getLog();
-            if ("Failed".equals(client.pods().inNamespace(namespace).withName(name).get().getStatus().getPhase())) {
-                throw new IllegalStateException("load generator " + name + " failed:" + log);
-            }
-            return log.contains("\ndone ");
-        });
+        await().atMost(AWAIT_ANSWER.plus(timeout))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    String log = "\n"
+                            + client.pods()
+                                    .inNamespace(namespace)
+                                    .withName(name)
+                                    .tailingLines(1)
+                                    .getLog();
+                    if ("Failed"
+                            .equals(client.pods()
+                                    .inNamespace(namespace)
+                                    .withName(name)
+                                    .get()
+                                    .getStatus()
+                                    .getPhase())) {
+                        throw new IllegalStateException("load generator " + name + " failed:" + log);
+                    }
+                    return log.contains("\ndone ");
+                });
         return responses();
     }
 
@@ -93,7 +136,11 @@ final class LoadGenerator {
 
     /** The last {@code count} requests answered, in send order: a cheap look while the run goes on. */
     List<Response> recent(int count) {
-        return parse(client.pods().inNamespace(namespace).withName(name).tailingLines(count).getLog());
+        return parse(client.pods()
+                .inNamespace(namespace)
+                .withName(name)
+                .tailingLines(count)
+                .getLog());
     }
 
     private static List<Response> parse(String log) {
@@ -101,8 +148,13 @@ final class LoadGenerator {
         for (String line : log.split("\n")) {
             String[] f = line.trim().split(" ");
             if (f.length == 6) {
-                responses.add(new Response(Long.parseLong(f[0]), Instant.EPOCH.plusNanos(Long.parseLong(f[1]) * 1000),
-                        Duration.ofNanos(Long.parseLong(f[2]) * 1000), f[3], f[4], f[5]));
+                responses.add(new Response(
+                        Long.parseLong(f[0]),
+                        Instant.EPOCH.plusNanos(Long.parseLong(f[1]) * 1000),
+                        Duration.ofNanos(Long.parseLong(f[2]) * 1000),
+                        f[3],
+                        f[4],
+                        f[5]));
             }
         }
         responses.sort((a, b) -> Long.compare(a.seq(), b.seq()));

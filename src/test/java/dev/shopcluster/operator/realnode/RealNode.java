@@ -30,6 +30,7 @@ public final class RealNode implements BeforeAllCallback, ExtensionContext.Store
     static final Path DIR = Path.of("target/realnode").toAbsolutePath();
     /** node.sh's cgroup, in the pids hierarchy: every container's processes are in it. */
     private static final Path CGROUP = Path.of("/sys/fs/cgroup/pids/shop-realnode");
+
     private static final Path SCRIPT = Path.of("hack/realnode/node.sh");
     private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
     private static KubernetesClient client;
@@ -37,7 +38,8 @@ public final class RealNode implements BeforeAllCallback, ExtensionContext.Store
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(RealNode.class, k -> start(), RealNode.class);
     }
 
@@ -47,7 +49,8 @@ public final class RealNode implements BeforeAllCallback, ExtensionContext.Store
         script("start", START_TIMEOUT);
         try {
             client = new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig()))).build();
+                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig())))
+                    .build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,8 +98,11 @@ public final class RealNode implements BeforeAllCallback, ExtensionContext.Store
      */
     static int killContainers(Pod pod) {
         String podCgroup = "pod" + pod.getMetadata().getUid();
-        try (Stream<Path> dirs = Files.find(CGROUP, 4,
-                (path, attributes) -> attributes.isDirectory() && path.getFileName().toString().equals(podCgroup))) {
+        try (Stream<Path> dirs = Files.find(
+                CGROUP,
+                4,
+                (path, attributes) -> attributes.isDirectory()
+                        && path.getFileName().toString().equals(podCgroup))) {
             int killed = 0;
             for (Path dir : dirs.toList()) {
                 try (Stream<Path> procs = Files.find(dir, 2, (path, attributes) -> path.endsWith("cgroup.procs"))) {
@@ -115,12 +121,15 @@ public final class RealNode implements BeforeAllCallback, ExtensionContext.Store
     }
 
     private static int kill(Optional<ProcessHandle> process) {
-        boolean sandbox = process.flatMap(p -> p.info().command()).filter(c -> c.endsWith("/pause")).isPresent();
+        boolean sandbox = process.flatMap(p -> p.info().command())
+                .filter(c -> c.endsWith("/pause"))
+                .isPresent();
         return !sandbox && process.map(ProcessHandle::destroyForcibly).orElse(false) ? 1 : 0;
     }
 
     private static String run(String binary, String... args) {
-        List<String> command = new ArrayList<>(List.of(binary(binary), "--kubeconfig", kubeconfig().toString()));
+        List<String> command = new ArrayList<>(
+                List.of(binary(binary), "--kubeconfig", kubeconfig().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // helm keeps caches and config under $HOME; keep them out of the user's.

@@ -26,8 +26,13 @@ class RealNodeIT {
     @BeforeAll
     static void namespace() {
         client = RealNode.client();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
-                .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted")).endMetadata().build())
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(NAMESPACE)
+                        .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted"))
+                        .endMetadata()
+                        .build())
                 .serverSideApply();
     }
 
@@ -42,29 +47,72 @@ class RealNodeIT {
 
     @Test
     void aPodResolvesAServiceNameAndIsAnsweredThroughItsClusterIp() {
-        client.pods().inNamespace(NAMESPACE).resource(new PodBuilder()
-                .withNewMetadata().withName("shop").withLabels(Map.of("app", "shop")).endMetadata()
-                .withNewSpec()
-                    .withNewSecurityContext().withRunAsNonRoot(true)
-                        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
-                    .addNewContainer().withName("shop").withImage(ShopImage.NAME).withImagePullPolicy("Never")
-                        .addNewPort().withContainerPort(8080).endPort()
-                        .withNewReadinessProbe().withNewHttpGet().withPath("/healthz").withPort(new IntOrString(8080))
-                            .endHttpGet().withPeriodSeconds(1).endReadinessProbe()
-                        .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
-                            .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
-                    .endContainer()
-                .endSpec().build()).create();
-        client.services().inNamespace(NAMESPACE).resource(new ServiceBuilder()
-                .withNewMetadata().withName("shop").endMetadata()
-                .withNewSpec().withSelector(Map.of("app", "shop"))
-                    .addNewPort().withPort(80).withTargetPort(new IntOrString(8080)).endPort().endSpec()
-                .build()).create();
-        await().atMost(Duration.ofMinutes(1)).until(() -> client.pods().inNamespace(NAMESPACE).withName("shop")
-                .isReady());
+        client.pods()
+                .inNamespace(NAMESPACE)
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("shop")
+                        .withLabels(Map.of("app", "shop"))
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewSecurityContext()
+                        .withRunAsNonRoot(true)
+                        .withNewSeccompProfile()
+                        .withType("RuntimeDefault")
+                        .endSeccompProfile()
+                        .endSecurityContext()
+                        .addNewContainer()
+                        .withName("shop")
+                        .withImage(ShopImage.NAME)
+                        .withImagePullPolicy("Never")
+                        .addNewPort()
+                        .withContainerPort(8080)
+                        .endPort()
+                        .withNewReadinessProbe()
+                        .withNewHttpGet()
+                        .withPath("/healthz")
+                        .withPort(new IntOrString(8080))
+                        .endHttpGet()
+                        .withPeriodSeconds(1)
+                        .endReadinessProbe()
+                        .withNewSecurityContext()
+                        .withAllowPrivilegeEscalation(false)
+                        .withReadOnlyRootFilesystem(true)
+                        .withNewCapabilities()
+                        .withDrop("ALL")
+                        .endCapabilities()
+                        .endSecurityContext()
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
+        client.services()
+                .inNamespace(NAMESPACE)
+                .resource(new ServiceBuilder()
+                        .withNewMetadata()
+                        .withName("shop")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withSelector(Map.of("app", "shop"))
+                        .addNewPort()
+                        .withPort(80)
+                        .withTargetPort(new IntOrString(8080))
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .create();
+        await().atMost(Duration.ofMinutes(1))
+                .until(() ->
+                        client.pods().inNamespace(NAMESPACE).withName("shop").isReady());
 
-        LoadGenerator load = LoadGenerator.start(client, NAMESPACE, "client",
-                "http://shop." + NAMESPACE + ".svc.cluster.local/", 10, Duration.ofSeconds(3), null);
+        LoadGenerator load = LoadGenerator.start(
+                client,
+                NAMESPACE,
+                "client",
+                "http://shop." + NAMESPACE + ".svc.cluster.local/",
+                10,
+                Duration.ofSeconds(3),
+                null);
         List<LoadGenerator.Response> responses = load.awaitAll(Duration.ofMinutes(1));
 
         assertThat(responses).hasSize(30).allSatisfy(r -> {

@@ -8,6 +8,5 @@ final class ShopImage {
 
     static final String NAME = "localhost/realnode/shop:1";
 
-    private ShopImage() {
-    }
+    private ShopImage() {}
 }

@@ -31,8 +31,7 @@ final class ShopsOnRealNode {
     static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     private static boolean installed;
 
-    private ShopsOnRealNode() {
-    }
+    private ShopsOnRealNode() {}
 
     static synchronized void ensureInstalled() {
         if (installed) {
@@ -40,15 +39,29 @@ final class ShopsOnRealNode {
         }
         KubernetesClient client = RealNode.client();
         restrictedNamespace(client, OPERATOR_NAMESPACE);
-        RealNode.helm("install", "shop-operator", "helm/shop-operator", "--namespace", OPERATOR_NAMESPACE,
-                "--set", "image.pullPolicy=Never", "--wait", "--timeout", "5m");
+        RealNode.helm(
+                "install",
+                "shop-operator",
+                "helm/shop-operator",
+                "--namespace",
+                OPERATOR_NAMESPACE,
+                "--set",
+                "image.pullPolicy=Never",
+                "--wait",
+                "--timeout",
+                "5m");
         restrictedNamespace(client, NAMESPACE);
         try (Stream<Path> files = Files.list(Path.of("examples"))) {
-            for (Path example : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path example :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(example)) {
-                    ShopCluster shop = client.resources(ShopCluster.class).load(in).item();
+                    ShopCluster shop =
+                            client.resources(ShopCluster.class).load(in).item();
                     shop.getSpec().setImage(ShopImage.NAME);
-                    client.resources(ShopCluster.class).inNamespace(NAMESPACE).resource(shop).create();
+                    client.resources(ShopCluster.class)
+                            .inNamespace(NAMESPACE)
+                            .resource(shop)
+                            .create();
                 }
             }
         } catch (IOException e) {
@@ -58,34 +71,55 @@ final class ShopsOnRealNode {
     }
 
     static List<ShopCluster> shops() {
-        return RealNode.client().resources(ShopCluster.class).inNamespace(NAMESPACE).list().getItems();
+        return RealNode.client()
+                .resources(ShopCluster.class)
+                .inNamespace(NAMESPACE)
+                .list()
+                .getItems();
     }
 
     static ShopCluster shop(String name) {
-        return RealNode.client().resources(ShopCluster.class).inNamespace(NAMESPACE).withName(name).get();
+        return RealNode.client()
+                .resources(ShopCluster.class)
+                .inNamespace(NAMESPACE)
+                .withName(name)
+                .get();
     }
 
     static void awaitReady(String name) {
-        await().atMost(READY_TIMEOUT).ignoreExceptions().until(() ->
-                Conditions.isTrue(shop(name).getStatus().getConditions(), ConditionTypes.READY));
+        await().atMost(READY_TIMEOUT)
+                .ignoreExceptions()
+                .until(() -> Conditions.isTrue(shop(name).getStatus().getConditions(), ConditionTypes.READY));
     }
 
     /** The shop pods of one pool or slot (its group). */
     static List<Pod> pods(String shop, String group) {
-        return RealNode.client().pods().inNamespace(NAMESPACE)
+        return RealNode.client()
+                .pods()
+                .inNamespace(NAMESPACE)
                 .withLabels(Map.of("app.kubernetes.io/instance", shop, "shopcluster.dev/group", group))
-                .list().getItems();
+                .list()
+                .getItems();
     }
 
     static boolean isReady(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return pod.getStatus() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static void restrictedNamespace(KubernetesClient client, String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-                .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted",
-                        "pod-security.kubernetes.io/enforce-version", "latest"))
-                .endMetadata().build()).serverSideApply();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(Map.of(
+                                "pod-security.kubernetes.io/enforce",
+                                "restricted",
+                                "pod-security.kubernetes.io/enforce-version",
+                                "latest"))
+                        .endMetadata()
+                        .build())
+                .serverSideApply();
     }
 }

@@ -39,31 +39,46 @@ class ShopsOnRealNodeIT {
 
     @Test
     void operatorPodRunsReadyUnderItsRestrictedSecurityContext() {
-        Pod operator = client.pods().inNamespace(ShopsOnRealNode.OPERATOR_NAMESPACE)
-                .withLabel("app.kubernetes.io/name", "shop-operator").list().getItems().get(0);
+        Pod operator = client.pods()
+                .inNamespace(ShopsOnRealNode.OPERATOR_NAMESPACE)
+                .withLabel("app.kubernetes.io/name", "shop-operator")
+                .list()
+                .getItems()
+                .get(0);
         assertThat(ShopsOnRealNode.isReady(operator)).isTrue();
-        assertThat(operator.getSpec().getContainers().get(0).getImage())
-                .startsWith("shopcluster/shop-operator:");
+        assertThat(operator.getSpec().getContainers().get(0).getImage()).startsWith("shopcluster/shop-operator:");
         assertThat(operator.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
-        assertThat(operator.getSpec().getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-        assertThat(operator.getStatus().getContainerStatuses()).allSatisfy(s -> assertThat(s.getRestartCount()).isZero());
+        assertThat(operator.getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getSecurityContext()
+                        .getReadOnlyRootFilesystem())
+                .isTrue();
+        assertThat(operator.getStatus().getContainerStatuses())
+                .allSatisfy(s -> assertThat(s.getRestartCount()).isZero());
     }
 
     @Test
     void everyExampleBecomesReadyWithRunningPods() {
-        await().atMost(ShopsOnRealNode.READY_TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(ShopsOnRealNode.shops())
+        await().atMost(ShopsOnRealNode.READY_TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(
+                        ShopsOnRealNode.shops())
                 .hasSizeGreaterThanOrEqualTo(8)
-                .allSatisfy(shop -> assertThat(Conditions.isTrue(shop.getStatus().getConditions(), ConditionTypes.READY))
-                        .as(shop.getMetadata().getName()).isTrue()));
+                .allSatisfy(
+                        shop -> assertThat(Conditions.isTrue(shop.getStatus().getConditions(), ConditionTypes.READY))
+                                .as(shop.getMetadata().getName())
+                                .isTrue()));
         List<Pod> pods = client.pods().inNamespace(NAMESPACE).list().getItems();
         assertThat(pods).allSatisfy(pod -> {
             assertThat(pod.getSpec().getNodeName()).isEqualTo("realnode");
-            assertThat(pod.getStatus().getContainerStatuses()).extracting(ContainerStatus::getContainerID)
+            assertThat(pod.getStatus().getContainerStatuses())
+                    .extracting(ContainerStatus::getContainerID)
                     .allSatisfy(id -> assertThat(id).startsWith("containerd://"));
         });
         // Balancers: HAProxy and its reload sidecar in one process namespace, as uid 99.
-        assertThat(pods).filteredOn(p -> p.getMetadata().getName().startsWith("storefront-balancer-"))
-                .hasSize(2).allSatisfy(p -> assertThat(ShopsOnRealNode.isReady(p)).isTrue());
+        assertThat(pods)
+                .filteredOn(p -> p.getMetadata().getName().startsWith("storefront-balancer-"))
+                .hasSize(2)
+                .allSatisfy(p -> assertThat(ShopsOnRealNode.isReady(p)).isTrue());
     }
 
     @Test
@@ -73,21 +88,37 @@ class ShopsOnRealNodeIT {
                 .as("no pod refused by Pod Security admission")
                 .noneMatch(e -> "FailedCreate".equals(e.getReason()));
         // Admitted by "baseline", refused by "restricted": no seccomp profile, may escalate, runs as root.
-        Pod unrestricted = new PodBuilder().withNewMetadata().withName("unrestricted").endMetadata()
-                .withNewSpec().addNewContainer().withName("c").withImage(ShopImage.NAME).endContainer().endSpec()
+        Pod unrestricted = new PodBuilder()
+                .withNewMetadata()
+                .withName("unrestricted")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("c")
+                .withImage(ShopImage.NAME)
+                .endContainer()
+                .endSpec()
                 .build();
-        assertThatThrownBy(() -> client.pods().inNamespace(NAMESPACE).resource(unrestricted).create())
-                .isInstanceOf(KubernetesClientException.class).hasMessageContaining("violates PodSecurity \"restricted");
+        assertThatThrownBy(() -> client.pods()
+                        .inNamespace(NAMESPACE)
+                        .resource(unrestricted)
+                        .create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("violates PodSecurity \"restricted");
     }
 
     @Test
     void kubectlScaleShopAddsRealPods() {
         ShopsOnRealNode.awaitReady("catalog");
         RealNode.kubectl("-n", NAMESPACE, "scale", "shop", "catalog", "--replicas=4");
-        await().atMost(ShopsOnRealNode.READY_TIMEOUT).until(() -> ShopsOnRealNode.pods("catalog", "main").stream()
-                .filter(ShopsOnRealNode::isReady).count() == 4);
+        await().atMost(ShopsOnRealNode.READY_TIMEOUT)
+                .until(() -> ShopsOnRealNode.pods("catalog", "main").stream()
+                                .filter(ShopsOnRealNode::isReady)
+                                .count()
+                        == 4);
         ShopsOnRealNode.awaitReady("catalog");
-        assertThat(ShopsOnRealNode.shop("catalog").getStatus().getReadyReplicas()).isEqualTo(4);
+        assertThat(ShopsOnRealNode.shop("catalog").getStatus().getReadyReplicas())
+                .isEqualTo(4);
     }
 
     @Test
@@ -96,29 +127,40 @@ class ShopsOnRealNodeIT {
         assertThat(perPod).hasSize(3);
         long total = perPod.values().stream().mapToLong(Long::longValue).sum();
         // Each balancer takes the servers in turn; two balancers together stay within a few requests.
-        assertThat(perPod.values()).allSatisfy(n -> assertThat((double) n / total).isBetween(0.30, 0.37));
+        assertThat(perPod.values())
+                .allSatisfy(n -> assertThat((double) n / total).isBetween(0.30, 0.37));
     }
 
     @Test
     void weightedRandomSendsThreeQuartersToThePoolWeightedThree() {
         Map<String, Long> perPod = servedPerPod(traffic("search", null));
-        long large = perPod.entrySet().stream().filter(e -> e.getKey().startsWith("search-large-"))
-                .mapToLong(Map.Entry::getValue).sum();
+        long large = perPod.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("search-large-"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
         long total = perPod.values().stream().mapToLong(Long::longValue).sum();
         assertThat(perPod).hasSize(4);
-        assertThat((double) large / total).as("share of pool large (weight 3 against 1)").isBetween(0.67, 0.83);
+        assertThat((double) large / total)
+                .as("share of pool large (weight 3 against 1)")
+                .isBetween(0.67, 0.83);
     }
 
     @Test
     void consistentHashSendsEachSessionToOnePodWhicheverBalancerTakesIt() {
         List<LoadGenerator.Response> responses = traffic("cart", "X-Session-Id");
-        Map<String, Map<String, Long>> podsPerKey = responses.stream().collect(Collectors.groupingBy(
-                LoadGenerator.Response::key, Collectors.groupingBy(LoadGenerator.Response::pod, Collectors.counting())));
+        Map<String, Map<String, Long>> podsPerKey = responses.stream()
+                .collect(Collectors.groupingBy(
+                        LoadGenerator.Response::key,
+                        Collectors.groupingBy(LoadGenerator.Response::pod, Collectors.counting())));
         assertThat(podsPerKey).hasSize(100);
         // Bounded load (125 %) may move a request whose server is busy at that instant; nearly none at this rate.
         long sticky = podsPerKey.values().stream()
-                .mapToLong(pods -> pods.values().stream().mapToLong(Long::longValue).max().orElse(0)).sum();
-        assertThat((double) sticky / responses.size()).as("requests on their key's pod").isGreaterThan(0.95);
+                .mapToLong(pods ->
+                        pods.values().stream().mapToLong(Long::longValue).max().orElse(0))
+                .sum();
+        assertThat((double) sticky / responses.size())
+                .as("requests on their key's pod")
+                .isGreaterThan(0.95);
         assertThat(servedPerPod(responses)).as("keys spread over every pod").hasSize(3);
     }
 
@@ -126,12 +168,14 @@ class ShopsOnRealNodeIT {
     private static List<LoadGenerator.Response> traffic(String shop, String header) {
         ShopsOnRealNode.awaitReady(shop);
         ShopCluster cluster = ShopsOnRealNode.shop(shop);
-        String url = "http://" + shop + "." + NAMESPACE + ".svc.cluster.local:" + cluster.getSpec().getBalancer().getPort() + "/";
+        String url = "http://" + shop + "." + NAMESPACE + ".svc.cluster.local:"
+                + cluster.getSpec().getBalancer().getPort() + "/";
         LoadGenerator load = LoadGenerator.start(client, NAMESPACE, "load-" + shop, url, 20, TRAFFIC, header);
         List<LoadGenerator.Response> responses = load.awaitAll(TRAFFIC.plusMinutes(1));
         load.delete();
         assertThat(responses).hasSize(20 * (int) TRAFFIC.toSeconds()).allSatisfy(r -> assertThat(r.ok())
-                .as("request %d: %s %s", r.seq(), r.status(), r.pod()).isTrue());
+                .as("request %d: %s %s", r.seq(), r.status(), r.pod())
+                .isTrue());
         return responses;
     }
 
