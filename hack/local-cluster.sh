@@ -80,7 +80,10 @@ KUBECONFIG
     --authentication-kubeconfig "$DIR/kubeconfig" --authorization-kubeconfig "$DIR/kubeconfig" \
     --leader-elect=false --bind-address 127.0.0.1 --secure-port "$CM_PORT" \
     --controllers '*,-serviceaccount-token,-nodeipam' --use-service-account-credentials=false \
-    --service-cluster-ip-range "$SERVICE_CIDR" --root-ca-file "$DIR/certs/ca.crt"
+    --service-cluster-ip-range "$SERVICE_CIDR" --root-ca-file "$DIR/certs/ca.crt" \
+    $([ "$NODES" = 0 ] || echo --node-monitor-grace-period 1h)
+  # kwok's simulated nodes can miss a heartbeat on a busy machine; the node lifecycle controller would then
+  # mark every pod Ready=False for good (kwok does not set it back). A real kubelet (NODES=0) keeps the default.
   launch kube-scheduler "$BIN/kube-scheduler" --kubeconfig "$DIR/kubeconfig" \
     --authentication-kubeconfig "$DIR/kubeconfig" --authorization-kubeconfig "$DIR/kubeconfig" \
     --leader-elect=false --bind-address 127.0.0.1 --secure-port "$SCHED_PORT"

@@ -104,7 +104,9 @@ public final class TestApiServer implements BeforeAllCallback {
                     .customResourceDefinitions()
                     .withName(crd.getMetadata().getName())
                     .waitUntilCondition(
+                            // A CRD read before the API server wrote its status has no conditions yet.
                             c -> c.getStatus() != null
+                                    && c.getStatus().getConditions() != null
                                     && c.getStatus().getConditions().stream()
                                             .anyMatch(cond -> "Established".equals(cond.getType())
                                                     && "True".equals(cond.getStatus())),
