@@ -121,9 +121,8 @@ unit: ## Run the unit tests only (seconds; needs nothing but a JDK and Maven)
 	$(MVN) test
 
 .PHONY: test
-test: tools haproxy kube-binaries ## Run the test tiers: unit, API server, data plane (HAProxy 3.0), simulated cluster
-	@echo "make test: the real-node tier is not part of this run yet (not reliably green on a loaded 2-core machine); run it with make test-realnode"
-	$(DATAPLANE_HAPROXY) $(MVN) verify $(DATAPLANE_FLAGS) $(MVN_KUBE)
+test: tools haproxy kube-binaries realnode ## Run every test tier: unit, API server, data plane (HAProxy 3.0), simulated cluster, real node
+	$(DATAPLANE_HAPROXY) $(MVN) verify $(DATAPLANE_FLAGS) $(MVN_KUBE) $(REALNODE_PROPS)
 
 # The API-server tier on the oldest supported Kubernetes, but for what needs a newer one. Not yet part
 # of `make test`: its first run has not completed here (docs/compatibility.md).

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -82,17 +83,17 @@ class ActiveStandbyOnRealNodeIT {
             // Kill the primary's containers, and again whenever the kubelet restarts them, until the
             // operator decides: a slot that stays down for the grace period, as a lost node would.
             Instant killed = Instant.now();
-            int kills = 0;
-            while (decided.at() == null) {
-                for (Pod pod : ShopsOnRealNode.pods(SHOP, old.id())) {
-                    kills += RealNode.killContainers(pod);
-                }
-                assertThat(Duration.between(killed, Instant.now()))
-                        .as("time to promotion")
-                        .isLessThan(Duration.ofMinutes(2));
-                sleep(Duration.ofMillis(200));
-            }
-            assertThat(kills).isPositive();
+            AtomicInteger kills = new AtomicInteger();
+            await("promotion after the kill")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        for (Pod pod : ShopsOnRealNode.pods(SHOP, old.id())) {
+                            kills.addAndGet(RealNode.killContainers(pod));
+                        }
+                        return decided.at() != null;
+                    });
+            assertThat(kills.get()).isPositive();
             Instant decision = decided.at();
             Instant reloaded =
                     awaitBalancersReloaded(killed, () -> shop().getStatus().getCurrentPrimary() == promoted);
@@ -101,7 +102,7 @@ class ActiveStandbyOnRealNodeIT {
             List<LoadGenerator.Response> afterKill = sentAfter(responses, killed);
             long failed = afterKill.stream().filter(r -> !r.ok()).count();
             FIGURES.add(String.format(
-                    Locale.ROOT, "killed primary (slot %s, %d processes killed until the decision):", old.id(), kills));
+                    Locale.ROOT, "killed primary (slot %s, %d processes killed until the decision):", old.id(), kills.get()));
             FIGURES.add(String.format(
                     Locale.ROOT, "  failed requests after the kill       %d of %d", failed, afterKill.size()));
             FIGURES.add("  longest gap between answers          " + ms(longestGap(afterKill)));
@@ -371,15 +372,6 @@ class ActiveStandbyOnRealNodeIT {
 
     private static String ms(Duration duration) {
         return String.format(Locale.ROOT, "%,d ms", duration.toMillis());
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The first moment a condition held, polled every 200 ms in the background while the test acts. */

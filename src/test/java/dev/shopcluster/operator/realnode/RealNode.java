@@ -39,7 +39,8 @@ public final class RealNode implements BeforeAllCallback, ExtensionContext.Store
     @Override
     public void beforeAll(ExtensionContext context) {
         if (System.getProperty("realnode.images") == null) {
-            String why = "real-node tier skipped: not part of `make test` yet; `make test-realnode` runs it";
+            String why = "real-node tier skipped: -Drealnode.images is not set (plain mvn); `make test` and"
+                    + " `make test-realnode` build the node's binaries and images and pass them";
             System.err.println(why);
             org.junit.jupiter.api.Assumptions.abort(why);
         }
