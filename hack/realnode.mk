@@ -59,7 +59,12 @@ test-realnode: tools realnode ## Run only the real-node tier
 	$(MVN) verify -Dit.test='dev.shopcluster.operator.realnode.*IT' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
 	  $(MVN_KUBE) $(REALNODE_PROPS)
 
+# How many config-only changes and switchovers bench-e2e makes in a row, for its percentiles.
+CONFIG_CHANGES ?= 50
+SWITCHOVERS    ?= 10
+
 .PHONY: bench-e2e
 bench-e2e: tools realnode ## Real-node figures: killed primary, promotion, switchover and config change, through the Service
 	$(MVN) verify -Dit.test=ActiveStandbyOnRealNodeIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Drealnode.config-changes=$(CONFIG_CHANGES) -Drealnode.switchovers=$(SWITCHOVERS) \
 	  $(MVN_KUBE) $(REALNODE_PROPS) | sed -n '/^==== /,/^====$$/p'

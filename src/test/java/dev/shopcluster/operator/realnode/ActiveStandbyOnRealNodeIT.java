@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +53,10 @@ class ActiveStandbyOnRealNodeIT {
      * on this node, plus jitter). The bound covers the slow path.
      */
     private static final Duration CONFIG_DELIVERY = Duration.ofMinutes(3);
+    /** Config-only changes made in a row: a few in `make test`, more for `make bench-e2e`'s percentiles. */
+    private static final int CONFIG_CHANGES = Integer.getInteger("realnode.config-changes", 3);
+    /** Planned switchovers made in a row, the same way. */
+    private static final int SWITCHOVERS = Integer.getInteger("realnode.switchovers", 1);
 
     private static final List<String> FIGURES = new ArrayList<>();
     private static KubernetesClient client;
@@ -102,7 +107,10 @@ class ActiveStandbyOnRealNodeIT {
             List<LoadGenerator.Response> afterKill = sentAfter(responses, killed);
             long failed = afterKill.stream().filter(r -> !r.ok()).count();
             FIGURES.add(String.format(
-                    Locale.ROOT, "killed primary (slot %s, %d processes killed until the decision):", old.id(), kills.get()));
+                    Locale.ROOT,
+                    "killed primary (slot %s, %d processes killed until the decision):",
+                    old.id(),
+                    kills.get()));
             FIGURES.add(String.format(
                     Locale.ROOT, "  failed requests after the kill       %d of %d", failed, afterKill.size()));
             FIGURES.add("  longest gap between answers          " + ms(longestGap(afterKill)));
@@ -118,12 +126,51 @@ class ActiveStandbyOnRealNodeIT {
     @Order(2)
     void switchoverByAnnotationMovesTrafficToTheOtherSlot() {
         ShopsOnRealNode.awaitReady(SHOP);
+        LoadGenerator load = LoadGenerator.start(
+                client, NAMESPACE, "load-switchover", serviceUrl(), RATE, Duration.ofMinutes(10), null);
+        try {
+            List<Switchover> switchovers = new ArrayList<>();
+            for (int i = 0; i < SWITCHOVERS; i++) {
+                switchovers.add(switchOver(load));
+            }
+            Switchover last = switchovers.get(switchovers.size() - 1);
+            FIGURES.add(String.format(
+                    Locale.ROOT,
+                    "planned switchover (annotation), %d in a row, the last slot %s -> %s:",
+                    SWITCHOVERS,
+                    last.from().id(),
+                    last.from().other().id()));
+            addFigure(switchovers, "annotation -> decision              ", Switchover::annotationToDecision);
+            FIGURES.add(String.format(
+                    Locale.ROOT,
+                    "  failed requests after the annotations %d",
+                    switchovers.stream().mapToLong(Switchover::failed).sum()));
+            FIGURES.add(String.format(
+                    Locale.ROOT,
+                    "  old slot answered after %s-primary switched: %d requests",
+                    SHOP,
+                    switchovers.stream().mapToLong(Switchover::oldAfterSwitch).sum()));
+            addFigure(switchovers, "decision -> every request on new slot", Switchover::decisionToTraffic);
+            addFigure(switchovers, "decision -> config in every balancer ", Switchover::decisionToConfig);
+        } finally {
+            load.delete();
+        }
+    }
+
+    /** What one planned switchover measured. */
+    private record Switchover(
+            Slot from,
+            Duration annotationToDecision,
+            Duration decisionToTraffic,
+            Duration decisionToConfig,
+            long failed,
+            long oldAfterSwitch) {}
+
+    private static Switchover switchOver(LoadGenerator load) {
         Slot old = shop().getStatus().getCurrentPrimary();
         Slot target = old.other();
         await().atMost(ShopsOnRealNode.READY_TIMEOUT)
                 .until(() -> ShopsOnRealNode.pods(SHOP, target.id()).stream().anyMatch(ShopsOnRealNode::isReady));
-        LoadGenerator load = LoadGenerator.start(
-                client, NAMESPACE, "load-switchover", serviceUrl(), RATE, Duration.ofMinutes(6), null);
         try (Probe decided = Probe.first(() -> shop().getStatus().getTargetPrimary() == target);
                 Probe primaryServiceSwitched = Probe.first(() -> primaryServiceSelectsOnly(target))) {
             awaitServedBy(load, old);
@@ -141,56 +188,65 @@ class ActiveStandbyOnRealNodeIT {
             Instant decision = decided.at();
             Instant reloaded =
                     awaitBalancersReloaded(annotated, () -> shop().getStatus().getCurrentPrimary() == target);
-            List<LoadGenerator.Response> responses = observeUntilServedOnlyBy(load, target, reloaded);
-
-            long oldAfterSwitch = sentAfter(responses, primaryServiceSwitched.at()).stream()
-                    .filter(r -> servedBy(r, old))
-                    .count();
-            long failed = sentAfter(responses, annotated).stream()
-                    .filter(r -> !r.ok())
-                    .count();
-            FIGURES.add(String.format(
-                    Locale.ROOT, "planned switchover (annotation, slot %s -> %s):", old.id(), target.id()));
-            FIGURES.add("  annotation -> decision               " + ms(Duration.between(annotated, decision)));
-            FIGURES.add(String.format(Locale.ROOT, "  failed requests after the annotation %d", failed));
-            FIGURES.add(String.format(
-                    Locale.ROOT, "  old slot answered after %s-primary switched: %d requests", SHOP, oldAfterSwitch));
-            addTrafficFigures(responses, target, decision, reloaded);
+            List<LoadGenerator.Response> responses =
+                    sentAfter(observeUntilServedOnlyBy(load, target, reloaded), annotated);
             assertThat(shop().getStatus().getCurrentPrimary()).isEqualTo(target);
-        } finally {
-            load.delete();
+            return new Switchover(
+                    old,
+                    Duration.between(annotated, decision),
+                    Duration.between(decision, onlyServedByFrom(responses, target)),
+                    Duration.between(decision, reloaded),
+                    responses.stream().filter(r -> !r.ok()).count(),
+                    sentAfter(responses, primaryServiceSwitched.at()).stream()
+                            .filter(r -> servedBy(r, old))
+                            .count());
         }
+    }
+
+    /** One figure over the switchovers: the value itself for one, the median and the maximum for more. */
+    private static void addFigure(List<Switchover> switchovers, String name, Function<Switchover, Duration> figure) {
+        List<Duration> sorted = switchovers.stream().map(figure).sorted().toList();
+        FIGURES.add("  " + name + " "
+                + (sorted.size() == 1
+                        ? ms(sorted.get(0))
+                        : "p50 " + ms(percentile(sorted, 50)) + ", max " + ms(sorted.get(sorted.size() - 1))));
     }
 
     @Test
     @Order(3)
-    void aConfigOnlyChangeIsReloadedWithoutRestartingTheBalancerOrFailingARequest() {
+    void configOnlyChangesAreReloadedWithoutRestartingTheBalancerOrFailingARequest() {
         ShopsOnRealNode.awaitReady(SHOP);
         Map<String, String> balancersBefore = balancerPods().stream()
                 .collect(Collectors.toMap(
                         p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
-        String hashBefore = shop().getStatus().getBalancerConfigHash();
-        StrategyType strategy = shop().getSpec().getStrategy().getType() == StrategyType.LeastConnections
-                ? StrategyType.RoundRobin
-                : StrategyType.LeastConnections;
         LoadGenerator load =
                 LoadGenerator.start(client, NAMESPACE, "load-config", serviceUrl(), RATE, Duration.ofMinutes(6), null);
         try {
             awaitServedBy(load, shop().getStatus().getCurrentPrimary());
-            Instant changed = Instant.now();
-            client.resources(ShopCluster.class)
-                    .inNamespace(NAMESPACE)
-                    .withName(SHOP)
-                    .edit(s -> {
-                        s.getSpec().getStrategy().setType(strategy);
-                        return s;
-                    });
-            Instant reloaded = awaitBalancersReloaded(
-                    changed, () -> !Objects.equals(shop().getStatus().getBalancerConfigHash(), hashBefore));
+            Instant firstChange = Instant.now();
+            List<Duration> deliveries = new ArrayList<>();
+            Instant lastReload = firstChange;
+            for (int i = 0; i < CONFIG_CHANGES; i++) {
+                String hashBefore = shop().getStatus().getBalancerConfigHash();
+                StrategyType strategy = shop().getSpec().getStrategy().getType() == StrategyType.LeastConnections
+                        ? StrategyType.RoundRobin
+                        : StrategyType.LeastConnections;
+                Instant changed = Instant.now();
+                client.resources(ShopCluster.class)
+                        .inNamespace(NAMESPACE)
+                        .withName(SHOP)
+                        .edit(s -> {
+                            s.getSpec().getStrategy().setType(strategy);
+                            return s;
+                        });
+                lastReload = awaitBalancersReloaded(
+                        changed, () -> !Objects.equals(shop().getStatus().getBalancerConfigHash(), hashBefore));
+                deliveries.add(Duration.between(changed, lastReload));
+            }
             // Traffic for a few seconds after the last reload, then the whole run must be clean.
-            Instant until = reloaded.plusSeconds(5);
+            Instant until = lastReload.plusSeconds(5);
             await().atMost(Duration.ofMinutes(1)).until(() -> Instant.now().isAfter(until));
-            List<LoadGenerator.Response> responses = sentAfter(load.responses(), changed);
+            List<LoadGenerator.Response> responses = sentAfter(load.responses(), firstChange);
 
             assertThat(responses).hasSizeGreaterThan(RATE * 5).allSatisfy(r -> assertThat(r.ok())
                     .as("request %d: %s %s", r.seq(), r.status(), r.pod())
@@ -203,15 +259,30 @@ class ActiveStandbyOnRealNodeIT {
                         .extracting(ContainerStatus::getRestartCount)
                         .containsOnly(0);
             });
-            FIGURES.add(String.format(Locale.ROOT, "haproxy.cfg-only change (strategy -> %s):", strategy));
-            FIGURES.add("  edit -> reloaded in every balancer   " + ms(Duration.between(changed, reloaded)));
+            List<Duration> sorted = deliveries.stream().sorted().toList();
             FIGURES.add(String.format(
                     Locale.ROOT,
-                    "  failed requests                      0 of %d; balancer pods kept" + " (same UIDs, 0 restarts)",
+                    "haproxy.cfg-only changes (strategy RoundRobin <-> LeastConnections), %d in a row:",
+                    CONFIG_CHANGES));
+            FIGURES.add(String.format(
+                    Locale.ROOT,
+                    "  edit -> reloaded in every balancer   p50 %s, p99 %s, max %s",
+                    ms(percentile(sorted, 50)),
+                    ms(percentile(sorted, 99)),
+                    ms(sorted.get(sorted.size() - 1))));
+            FIGURES.add(String.format(
+                    Locale.ROOT,
+                    "  failed requests                      0 of %d; balancer pods kept (same UIDs, 0 restarts)",
                     responses.size()));
         } finally {
             load.delete();
         }
+    }
+
+    /** The nearest-rank percentile of sorted durations. */
+    private static Duration percentile(List<Duration> sorted, int percent) {
+        int rank = (int) Math.ceil(percent / 100.0 * sorted.size());
+        return sorted.get(Math.max(rank, 1) - 1);
     }
 
     /**
