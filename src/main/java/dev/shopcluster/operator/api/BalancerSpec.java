@@ -51,7 +51,7 @@ public class BalancerSpec {
 
     @JsonPropertyDescription("Resources, placement, pull secrets, labels and annotations of the balancer pods. "
             + "resources applies to the haproxy container; unset: requests 100m CPU and 64 MiB, limit 256 MiB (the "
-            + "reload sidecar always requests 10m and 16 MiB, limited to 100m and 64 MiB).")
+            + "reload sidecar always requests 10m and 16 MiB, limited to 500m and 64 MiB).")
     private PodSettings pod;
 
     @Size(max = 32)

@@ -17,7 +17,7 @@ import java.util.function.BiConsumer;
  * minute or so, but also at once when the pod object changes. So after writing the ConfigMap, the
  * operator annotates each balancer pod with the config's hash ({@value #ANNOTATION}): the kubelet syncs
  * the pod and refreshes the volume from its watch-fed cache, and the reload sidecar, which checks the
- * file five times a second, reloads HAProxy. This needs no API credentials in the balancer pod and no
+ * file ten times a second, reloads HAProxy. This needs no API credentials in the balancer pod and no
  * image beyond HAProxy's own.
  *
  * <p>The annotation also records the delivery's progress, so a restarted operator picks it up:
@@ -28,7 +28,7 @@ import java.util.function.BiConsumer;
 final class ConfigDelivery {
 
     static final String ANNOTATION = "shopcluster.dev/config-hash";
-    static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    static final Duration RETRY_AFTER = Duration.ofMillis(500);
     /** How soon to look again while a pod does not serve the new config yet. */
     static final Duration RECHECK = Duration.ofMillis(200);
 

@@ -175,10 +175,16 @@ public final class BalancerDeployment {
                 .withName("HAPROXY_STATE_FILE")
                 .withValue(runtimeFile(SERVER_STATE_FILE))
                 .endEnv()
-                // A CPU limit too, so a ResourceQuota on limits.cpu admits the pod; the loop is idle but for reloads.
+                .addNewEnv()
+                .withName("HAPROXY_MONITOR_PORT")
+                .withValue(String.valueOf(MONITOR_PORT))
+                .endEnv()
+                // A CPU limit too, so a ResourceQuota on limits.cpu admits the pod. The loop is idle but for
+                // reloads, and half a core lets `haproxy -c` and the reload run unthrottled: under 100m, CFS
+                // throttling alone added hundreds of milliseconds to every config delivery.
                 .withNewResources()
                 .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("16Mi")))
-                .withLimits(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi")))
+                .withLimits(Map.of("cpu", new Quantity("500m"), "memory", new Quantity("64Mi")))
                 .endResources()
                 .withSecurityContext(restrictedContainer())
                 .addNewVolumeMount()

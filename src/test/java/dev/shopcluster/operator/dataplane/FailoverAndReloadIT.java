@@ -16,6 +16,7 @@ import dev.shopcluster.operator.api.HashOn;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.StrategyType;
 import dev.shopcluster.operator.dataplane.Traffic.Sample;
+import dev.shopcluster.operator.haproxy.HaproxyConfigRenderer;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -91,9 +92,10 @@ class FailoverAndReloadIT {
             shop.getSpec().getStrategy().setHashOn(HashOn.Header);
             shop.getSpec().getStrategy().setHashKey("X-Session-Id");
             bed.updateConfig(shop, null);
-            await("the sidecar reloads HAProxy")
+            String newHash = HaproxyConfigRenderer.hashOf(bed.haproxy().configText());
+            await("the sidecar reloads HAProxy and sees it serve the new config")
                     .atMost(Duration.ofSeconds(10))
-                    .until(() -> bed.haproxy().reloadLog().contains("reloaded config"));
+                    .until(() -> bed.haproxy().reloadLog().contains("serving config " + newHash));
             long reloadedAt = System.nanoTime();
             await("only new workers run").atMost(Duration.ofSeconds(10)).until(() -> {
                 List<Long> workers = bed.haproxy().workerPids();

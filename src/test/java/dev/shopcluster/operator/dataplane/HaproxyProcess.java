@@ -98,6 +98,8 @@ final class HaproxyProcess implements AutoCloseable {
                         "HAPROXY_STATE_FILE",
                         Path.of(env.runtimeDir(), BalancerPodLayout.SERVER_STATE_FILE)
                                 .toString(),
+                        "HAPROXY_MONITOR_PORT",
+                        String.valueOf(env.monitorPort()),
                         "RELOAD_INTERVAL_SECONDS",
                         intervalSeconds,
                         "PATH",

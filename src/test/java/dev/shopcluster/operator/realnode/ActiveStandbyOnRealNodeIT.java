@@ -101,7 +101,7 @@ class ActiveStandbyOnRealNodeIT {
             assertThat(kills.get()).isPositive();
             Instant decision = decided.at();
             Instant reloaded =
-                    awaitBalancersReloaded(killed, () -> shop().getStatus().getCurrentPrimary() == promoted);
+                    awaitBalancersServing(killed, () -> shop().getStatus().getCurrentPrimary() == promoted);
             List<LoadGenerator.Response> responses = observeUntilServedOnlyBy(load, promoted, reloaded);
 
             List<LoadGenerator.Response> afterKill = sentAfter(responses, killed);
@@ -151,7 +151,7 @@ class ActiveStandbyOnRealNodeIT {
                     SHOP,
                     switchovers.stream().mapToLong(Switchover::oldAfterSwitch).sum()));
             addFigure(switchovers, "decision -> every request on new slot", Switchover::decisionToTraffic);
-            addFigure(switchovers, "decision -> config in every balancer ", Switchover::decisionToConfig);
+            addFigure(switchovers, "decision -> config served by every balancer", Switchover::decisionToConfig);
         } finally {
             load.delete();
         }
@@ -187,7 +187,7 @@ class ActiveStandbyOnRealNodeIT {
                     .until(() -> decided.at() != null && primaryServiceSwitched.at() != null);
             Instant decision = decided.at();
             Instant reloaded =
-                    awaitBalancersReloaded(annotated, () -> shop().getStatus().getCurrentPrimary() == target);
+                    awaitBalancersServing(annotated, () -> shop().getStatus().getCurrentPrimary() == target);
             List<LoadGenerator.Response> responses =
                     sentAfter(observeUntilServedOnlyBy(load, target, reloaded), annotated);
             assertThat(shop().getStatus().getCurrentPrimary()).isEqualTo(target);
@@ -239,7 +239,7 @@ class ActiveStandbyOnRealNodeIT {
                             s.getSpec().getStrategy().setType(strategy);
                             return s;
                         });
-                lastReload = awaitBalancersReloaded(
+                lastReload = awaitBalancersServing(
                         changed, () -> !Objects.equals(shop().getStatus().getBalancerConfigHash(), hashBefore));
                 deliveries.add(Duration.between(changed, lastReload));
             }
@@ -266,7 +266,7 @@ class ActiveStandbyOnRealNodeIT {
                     CONFIG_CHANGES));
             FIGURES.add(String.format(
                     Locale.ROOT,
-                    "  edit -> reloaded in every balancer   p50 %s, p99 %s, max %s",
+                    "  edit -> served by every balancer     p50 %s, p99 %s, max %s",
                     ms(percentile(sorted, 50)),
                     ms(percentile(sorted, 99)),
                     ms(sorted.get(sorted.size() - 1))));
@@ -288,13 +288,13 @@ class ActiveStandbyOnRealNodeIT {
     /**
      * From the decision: when every request sent after it is served by the new slot (negative when the
      * balancer's backup servers already took the traffic before the operator decided), and when the
-     * rewired config was reloaded in every balancer pod.
+     * rewired config was served by every balancer pod.
      */
     private static void addTrafficFigures(
             List<LoadGenerator.Response> responses, Slot slot, Instant decision, Instant reloaded) {
         FIGURES.add("  decision -> every request on slot " + slot.id() + "  "
                 + ms(Duration.between(decision, onlyServedByFrom(responses, slot))));
-        FIGURES.add("  decision -> config in every balancer " + ms(Duration.between(decision, reloaded)));
+        FIGURES.add("  decision -> config served by every balancer " + ms(Duration.between(decision, reloaded)));
     }
 
     /** Keeps the load running until the config reached every balancer, and after that for 10 s. */
@@ -325,11 +325,12 @@ class ActiveStandbyOnRealNodeIT {
 
     /**
      * Once {@code done} holds (the operator finished: a promotion completes only when every balancer
-     * serves its config), the time of the last reload after {@code since} in the balancer pod that
-     * reloaded last, from the reload sidecars' logs. A promotion reloads more than once (fenced, then
-     * final), so the last reload is the final config.
+     * serves its config), the time at which the last of the balancer pods began to serve its last config
+     * after {@code since}, from the reload sidecars' logs ("serving config HASH", logged once HAProxy
+     * answers the new hash on its monitor port). A promotion reloads more than once (fenced, then final),
+     * so the last one is the final config.
      */
-    private static Instant awaitBalancersReloaded(Instant since, BooleanSupplier done) {
+    private static Instant awaitBalancersServing(Instant since, BooleanSupplier done) {
         AtomicReference<Instant> last = new AtomicReference<>();
         await().atMost(CONFIG_DELIVERY).pollInterval(Duration.ofSeconds(1)).until(() -> {
             if (!done.getAsBoolean()) {
@@ -337,7 +338,7 @@ class ActiveStandbyOnRealNodeIT {
             }
             Instant latest = Instant.MIN;
             for (Pod pod : balancerPods()) {
-                Instant reload = lastReloadAfter(pod, since);
+                Instant reload = lastServingAfter(pod, since);
                 if (reload == null) {
                     return false;
                 }
@@ -349,7 +350,7 @@ class ActiveStandbyOnRealNodeIT {
         return last.get();
     }
 
-    private static Instant lastReloadAfter(Pod pod, Instant since) {
+    private static Instant lastServingAfter(Pod pod, Instant since) {
         String log = client.pods()
                 .inNamespace(NAMESPACE)
                 .withName(pod.getMetadata().getName())
@@ -359,7 +360,7 @@ class ActiveStandbyOnRealNodeIT {
         Instant last = null;
         for (String line : log.split("\n")) {
             int space = line.indexOf(' ');
-            if (space > 0 && line.substring(space + 1).startsWith("reloaded config")) {
+            if (space > 0 && line.substring(space + 1).startsWith("serving config ")) {
                 Instant at = Instant.parse(line.substring(0, space));
                 if (at.isAfter(since)) {
                     last = at;

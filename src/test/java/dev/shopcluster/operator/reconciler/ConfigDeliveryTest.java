@@ -42,7 +42,12 @@ class ConfigDeliveryTest {
         served.put("lb-1", OLD);
         served.put("lb-2", OLD);
         deliver(
-                pod("lb-1", true, NEW + "@" + NOW.minusMillis(500).toEpochMilli()),
+                pod(
+                        "lb-1",
+                        true,
+                        NEW + "@"
+                                + NOW.minus(ConfigDelivery.RETRY_AFTER.dividedBy(2))
+                                        .toEpochMilli()),
                 pod(
                         "lb-2",
                         true,
