@@ -1,5 +1,6 @@
 // shop is the real-node tier's stand-in for a shop: an HTTP server on :8080 that answers /healthz with
-// "ok" and every other path with the name of its pod (the hostname), so traffic tests see which pod
+// "ok", /env/NAME with the value of its environment variable NAME (so a test sees what a Secret put
+// there), and every other path with the name of its pod (the hostname), so traffic tests see which pod
 // served each request. One static binary, no process per request: cheap enough for dozens of pods
 // probed every second on two cores.
 package main
@@ -9,6 +10,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"strings"
 )
 
 func main() {
@@ -18,6 +20,9 @@ func main() {
 	}
 	http.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
+	})
+	http.HandleFunc("/env/", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, os.Getenv(strings.TrimPrefix(r.URL.Path, "/env/")))
 	})
 	http.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, name)

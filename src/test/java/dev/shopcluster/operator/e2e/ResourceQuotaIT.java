@@ -11,13 +11,8 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceQuota;
-import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -44,46 +39,7 @@ class ResourceQuotaIT {
         client = SimulatedCluster.client();
         SimulatedCluster.restrictedNamespace(NAMESPACE);
         SimulatedCluster.installCrd();
-        client.resourceQuotas()
-                .inNamespace(NAMESPACE)
-                .resource(new ResourceQuotaBuilder()
-                        .withNewMetadata()
-                        .withName("limits-required")
-                        .endMetadata()
-                        .withNewSpec()
-                        .withHard(Map.of(
-                                "limits.cpu",
-                                new Quantity("8"),
-                                "limits.memory",
-                                new Quantity("8Gi"),
-                                "requests.cpu",
-                                new Quantity("4"),
-                                "requests.memory",
-                                new Quantity("4Gi")))
-                        .endSpec()
-                        .build())
-                .serverSideApply();
-        client.secrets()
-                .inNamespace(NAMESPACE)
-                .resource(new SecretBuilder()
-                        .withNewMetadata()
-                        .withName("cart-db")
-                        .endMetadata()
-                        .withStringData(Map.of("password", "s3cret", "DB_USER", "cart"))
-                        .build())
-                .serverSideApply();
-        String dockerConfig = "{\"auths\":{\"registry.example.com\":{\"auth\":\""
-                + Base64.getEncoder().encodeToString("robot:token".getBytes(StandardCharsets.UTF_8)) + "\"}}}";
-        client.secrets()
-                .inNamespace(NAMESPACE)
-                .resource(new SecretBuilder()
-                        .withNewMetadata()
-                        .withName("registry")
-                        .endMetadata()
-                        .withType("kubernetes.io/dockerconfigjson")
-                        .withStringData(Map.of(".dockerconfigjson", dockerConfig))
-                        .build())
-                .serverSideApply();
+        RealisticShop.prepareNamespace(client, NAMESPACE);
         operator = PackagedOperator.start(
                 SimulatedCluster.kubeconfig(), SimulatedCluster.DIR.resolve("operator-quota.log"), "512m", Map.of());
     }
@@ -113,24 +69,7 @@ class ResourceQuotaIT {
 
     @Test
     void aShopWithLimitsEnvFromASecretAndAPullSecretBecomesReady() {
-        create(
-                "cart",
-                """
-                image: registry.example.com/cart:1.4.2
-                replicas: 2
-                pod:
-                  resources: {requests: {cpu: 250m, memory: 256Mi}, limits: {cpu: 500m, memory: 512Mi}}
-                  env:
-                  - name: DB_PASSWORD
-                    valueFrom: {secretKeyRef: {name: cart-db, key: password}}
-                  envFrom: [{secretRef: {name: cart-db}}]
-                  imagePullSecrets: [{name: registry}]
-                balancer:
-                  replicas: 2
-                  pod:
-                    resources: {limits: {cpu: 500m, memory: 256Mi}}
-                    imagePullSecrets: [{name: registry}]
-                """);
+        create("cart", RealisticShop.spec("registry.example.com/cart:1.4.2"));
         await().atMost(READY_TIMEOUT)
                 .ignoreExceptions()
                 .until(() -> Conditions.isTrue(
@@ -146,7 +85,7 @@ class ResourceQuotaIT {
         assertThat(shopPods).hasSize(2).allSatisfy(pod -> {
             assertThat(pod.getSpec().getImagePullSecrets())
                     .extracting(LocalObjectReference::getName)
-                    .containsExactly("registry");
+                    .containsExactly(RealisticShop.PULL_SECRET);
             var container = pod.getSpec().getContainers().get(0);
             assertThat(container.getEnv()).extracting(EnvVar::getName).containsExactly("DB_PASSWORD");
             assertThat(container
@@ -155,28 +94,19 @@ class ResourceQuotaIT {
                             .getValueFrom()
                             .getSecretKeyRef()
                             .getName())
-                    .isEqualTo("cart-db");
-            assertThat(container.getEnvFrom().get(0).getSecretRef().getName()).isEqualTo("cart-db");
+                    .isEqualTo(RealisticShop.DB_SECRET);
+            assertThat(container.getEnvFrom().get(0).getSecretRef().getName()).isEqualTo(RealisticShop.DB_SECRET);
             assertThat(container.getResources().getLimits()).containsEntry("cpu", new Quantity("500m"));
         });
         assertThat(pods("cart", "balancer")).hasSize(2).allSatisfy(pod -> assertThat(
                         pod.getSpec().getImagePullSecrets())
                 .extracting(LocalObjectReference::getName)
-                .containsExactly("registry"));
-        // Charged to the quota: 2 shop pods of 500m, 2 balancer pods of 500m HAProxy + 100m reload sidecar.
+                .containsExactly(RealisticShop.PULL_SECRET));
+        // Charged to the quota: "bare" has no pods, so everything charged is cart's.
         await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(usedCpuLimitsMillis()).isEqualTo(2 * 500 + 2 * (500 + 100)));
-    }
-
-    /** The quota's own count: "bare" has no pods, so everything charged is cart's. */
-    private static long usedCpuLimitsMillis() {
-        ResourceQuota quota = client.resourceQuotas()
-                .inNamespace(NAMESPACE)
-                .withName("limits-required")
-                .get();
-        return Quantity.getAmountInBytes(quota.getStatus().getUsed().get("limits.cpu"))
-                .movePointRight(3)
-                .longValueExact();
+                .untilAsserted(() -> assertThat(RealisticShop.usedCpuLimitsMillis(client, NAMESPACE))
+                        .isEqualTo(2 * RealisticShop.SHOP_POD_CPU_LIMIT_MILLIS
+                                + 2 * RealisticShop.BALANCER_POD_CPU_LIMIT_MILLIS));
     }
 
     private static List<Pod> pods(String shop, String component) {

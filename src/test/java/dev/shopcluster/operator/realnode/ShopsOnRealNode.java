@@ -108,7 +108,7 @@ final class ShopsOnRealNode {
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
-    private static void restrictedNamespace(KubernetesClient client, String name) {
+    static void restrictedNamespace(KubernetesClient client, String name) {
         client.namespaces()
                 .resource(new NamespaceBuilder()
                         .withNewMetadata()
