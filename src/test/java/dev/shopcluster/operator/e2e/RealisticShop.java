@@ -28,13 +28,16 @@ public final class RealisticShop {
 
     private RealisticShop() {}
 
-    /** The ShopCluster's spec: two pods with resources, env from the Secret, the pull secret; two balancers. */
+    /**
+     * The ShopCluster's spec: two pods with resources, env from the Secret, the pull secret; two balancers.
+     * Small requests, so it fits on the real node's two cores beside the examples.
+     */
     public static String spec(String image) {
         return """
                 image: %s
                 replicas: 2
                 pod:
-                  resources: {requests: {cpu: 250m, memory: 256Mi}, limits: {cpu: 500m, memory: 512Mi}}
+                  resources: {requests: {cpu: 50m, memory: 64Mi}, limits: {cpu: 500m, memory: 512Mi}}
                   env:
                   - name: DB_PASSWORD
                     valueFrom: {secretKeyRef: {name: %s, key: password}}
@@ -43,7 +46,7 @@ public final class RealisticShop {
                 balancer:
                   replicas: 2
                   pod:
-                    resources: {limits: {cpu: 500m, memory: 256Mi}}
+                    resources: {requests: {cpu: 50m, memory: 64Mi}, limits: {cpu: 500m, memory: 256Mi}}
                     imagePullSecrets: [{name: %s}]
                 """
                 .formatted(image, DB_SECRET, DB_SECRET, PULL_SECRET, PULL_SECRET);

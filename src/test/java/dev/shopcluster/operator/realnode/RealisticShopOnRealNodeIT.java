@@ -1,13 +1,10 @@
 package dev.shopcluster.operator.realnode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.apiserver.TestShops;
 import dev.shopcluster.operator.e2e.RealisticShop;
-import dev.shopcluster.operator.status.ConditionTypes;
-import dev.shopcluster.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -40,17 +37,7 @@ class RealisticShopOnRealNodeIT {
 
     @Test
     void runsUnderAQuotaThatRequiresLimitsAndGetsItsSecretAsEnv() {
-        await().atMost(ShopsOnRealNode.READY_TIMEOUT)
-                .pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions()
-                .until(() -> Conditions.isTrue(
-                        client.resources(ShopCluster.class)
-                                .inNamespace(NAMESPACE)
-                                .withName(SHOP)
-                                .get()
-                                .getStatus()
-                                .getConditions(),
-                        ConditionTypes.READY));
+        ShopsOnRealNode.awaitReady(NAMESPACE, SHOP);
         List<Pod> pods = client.pods()
                 .inNamespace(NAMESPACE)
                 .withLabel("app.kubernetes.io/instance", SHOP)

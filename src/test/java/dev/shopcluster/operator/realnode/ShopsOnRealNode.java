@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The operator as users install it, on the real node: the Helm chart with the image `make image` built,
@@ -87,9 +88,34 @@ final class ShopsOnRealNode {
     }
 
     static void awaitReady(String name) {
-        await().atMost(READY_TIMEOUT)
-                .ignoreExceptions()
-                .until(() -> Conditions.isTrue(shop(name).getStatus().getConditions(), ConditionTypes.READY));
+        awaitReady(NAMESPACE, name);
+    }
+
+    /** Waits until the shop is Ready; on timeout, fails with what the cluster and the operator say. */
+    static void awaitReady(String namespace, String name) {
+        try {
+            await().atMost(READY_TIMEOUT)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions()
+                    .until(() -> Conditions.isTrue(
+                            RealNode.client()
+                                    .resources(ShopCluster.class)
+                                    .inNamespace(namespace)
+                                    .withName(name)
+                                    .get()
+                                    .getStatus()
+                                    .getConditions(),
+                            ConditionTypes.READY));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                    namespace + "/" + name + " is not Ready after " + READY_TIMEOUT + ":\n"
+                            + RealNode.kubectl("-n", namespace, "get", "shop,deploy,rs,pod,events", "-o", "wide")
+                            + RealNode.kubectl("-n", namespace, "get", "shop", name, "-o", "jsonpath={.status}")
+                            + "\noperator log:\n"
+                            + RealNode.kubectl(
+                                    "-n", OPERATOR_NAMESPACE, "logs", "deploy/shop-operator", "--tail", "60"),
+                    e);
+        }
     }
 
     /** The shop pods of one pool or slot (its group). */
