@@ -13,8 +13,6 @@ import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -107,7 +105,7 @@ public final class BalancerDeployment {
                         balancer.getPod() != null && balancer.getPod().getResources() != null
                                 ? balancer.getPod().getResources()
                                 : DEFAULT_RESOURCES)
-                .withSecurityContext(restrictedContainer())
+                .withSecurityContext(ContainerSecurity.restrictedReadOnly())
                 .withVolumeMounts(configAndRuntimeMounts())
                 .endContainer()
                 .addToContainers(reloadSidecar(balancer.getImage()))
@@ -166,7 +164,7 @@ public final class BalancerDeployment {
                 .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("16Mi")))
                 .withLimits(Map.of("cpu", new Quantity("500m"), "memory", new Quantity("64Mi")))
                 .endResources()
-                .withSecurityContext(restrictedContainer())
+                .withSecurityContext(ContainerSecurity.restrictedReadOnly())
                 .withVolumeMounts(configAndRuntimeMounts())
                 .build();
     }
@@ -183,16 +181,6 @@ public final class BalancerDeployment {
                         .withName("runtime")
                         .withMountPath(RUNTIME_DIR)
                         .build());
-    }
-
-    private static SecurityContext restrictedContainer() {
-        return new SecurityContextBuilder()
-                .withAllowPrivilegeEscalation(false)
-                .withReadOnlyRootFilesystem(true)
-                .withNewCapabilities()
-                .withDrop("ALL")
-                .endCapabilities()
-                .build();
     }
 
     /** The reload sidecar's script, as the data-plane tests run it. */

@@ -3,6 +3,7 @@ package dev.shopcluster.operator.realnode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shopcluster.operator.RestrictedPodSecurity;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.apiserver.TestShops;
 import dev.shopcluster.operator.e2e.RealisticShop;
@@ -33,7 +34,7 @@ class RealisticShopOnRealNodeIT {
     static void install() {
         client = RealNode.client();
         ShopsOnRealNode.ensureInstalled();
-        ShopsOnRealNode.restrictedNamespace(client, NAMESPACE);
+        RestrictedPodSecurity.applyNamespace(client, NAMESPACE);
         RealisticShop.prepareNamespace(client, NAMESPACE);
         TestShops.create(client, NAMESPACE, SHOP, RealisticShop.spec(ShopImage.NAME));
     }
