@@ -8,17 +8,19 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,26 +51,7 @@ public final class BalancerDeployment {
         Map<String, String> labels = ShopLabels.common(shop, ShopLabels.COMPONENT_BALANCER);
         ObjectMeta metadata = OwnedMetadata.of(shop, ShopLabels.balancerName(shop), labels);
         metadata.setAnnotations(Map.of(CONFIG_HASH_ANNOTATION, configHash));
-        Deployment deployment = new DeploymentBuilder()
-                .withMetadata(metadata)
-                .withNewSpec()
-                .withReplicas(balancer.getReplicas())
-                .withRevisionHistoryLimit(3)
-                .withNewSelector()
-                .withMatchLabels(ShopLabels.selector(shop, ShopLabels.COMPONENT_BALANCER))
-                .endSelector()
-                .withNewStrategy()
-                .withType("RollingUpdate")
-                .withNewRollingUpdate()
-                .withMaxSurge(new IntOrString(1))
-                .withMaxUnavailable(new IntOrString(0))
-                .endRollingUpdate()
-                .endStrategy()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
+        PodSpec pod = new PodSpecBuilder()
                 .withEnableServiceLinks(false)
                 // The sidecar signals the HAProxy master, so it must see its process.
                 .withShareProcessNamespace(true)
@@ -122,16 +105,8 @@ public final class BalancerDeployment {
                         balancer.getPod() != null && balancer.getPod().getResources() != null
                                 ? balancer.getPod().getResources()
                                 : DEFAULT_RESOURCES)
-                .withSecurityContext(restrictedContainer())
-                .addNewVolumeMount()
-                .withName("config")
-                .withMountPath(CONFIG_DIR)
-                .withReadOnly(true)
-                .endVolumeMount()
-                .addNewVolumeMount()
-                .withName("runtime")
-                .withMountPath(RUNTIME_DIR)
-                .endVolumeMount()
+                .withSecurityContext(ContainerSecurity.restrictedReadOnly())
+                .withVolumeMounts(configAndRuntimeMounts())
                 .endContainer()
                 .addToContainers(reloadSidecar(balancer.getImage()))
                 .addNewVolume()
@@ -145,10 +120,13 @@ public final class BalancerDeployment {
                 .withNewEmptyDir()
                 .endEmptyDir()
                 .endVolume()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
                 .build();
+        Deployment deployment = OwnedDeployment.of(
+                metadata,
+                balancer.getReplicas(),
+                ShopLabels.selector(shop, ShopLabels.COMPONENT_BALANCER),
+                labels,
+                pod);
         UserPodSettings.apply(balancer.getPod(), deployment.getSpec().getTemplate());
         return deployment;
     }
@@ -186,27 +164,23 @@ public final class BalancerDeployment {
                 .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("16Mi")))
                 .withLimits(Map.of("cpu", new Quantity("500m"), "memory", new Quantity("64Mi")))
                 .endResources()
-                .withSecurityContext(restrictedContainer())
-                .addNewVolumeMount()
-                .withName("config")
-                .withMountPath(CONFIG_DIR)
-                .withReadOnly(true)
-                .endVolumeMount()
-                .addNewVolumeMount()
-                .withName("runtime")
-                .withMountPath(RUNTIME_DIR)
-                .endVolumeMount()
+                .withSecurityContext(ContainerSecurity.restrictedReadOnly())
+                .withVolumeMounts(configAndRuntimeMounts())
                 .build();
     }
 
-    private static SecurityContext restrictedContainer() {
-        return new SecurityContextBuilder()
-                .withAllowPrivilegeEscalation(false)
-                .withReadOnlyRootFilesystem(true)
-                .withNewCapabilities()
-                .withDrop("ALL")
-                .endCapabilities()
-                .build();
+    /** Both containers read the config and share the runtime directory (pid file, admin socket, server state). */
+    private static List<VolumeMount> configAndRuntimeMounts() {
+        return List.of(
+                new VolumeMountBuilder()
+                        .withName("config")
+                        .withMountPath(CONFIG_DIR)
+                        .withReadOnly(true)
+                        .build(),
+                new VolumeMountBuilder()
+                        .withName("runtime")
+                        .withMountPath(RUNTIME_DIR)
+                        .build());
     }
 
     /** The reload sidecar's script, as the data-plane tests run it. */

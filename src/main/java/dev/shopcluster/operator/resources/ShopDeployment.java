@@ -12,10 +12,10 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.LifecycleBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,27 +41,7 @@ public final class ShopDeployment {
         if (group.role() != ShopGroup.Role.SERVING) {
             labels.put(ShopLabels.ROLE, group.role() == ShopGroup.Role.PRIMARY ? "primary" : "standby");
         }
-        Deployment deployment = new DeploymentBuilder()
-                .withMetadata(OwnedMetadata.of(shop, group.objectName(), labels))
-                .withNewSpec()
-                .withReplicas(group.replicas())
-                .withRevisionHistoryLimit(3)
-                .withNewSelector()
-                .withMatchLabels(ShopLabels.groupSelector(shop, group.name()))
-                .endSelector()
-                // Surge first: capacity never drops below the desired replicas during a rollout.
-                .withNewStrategy()
-                .withType("RollingUpdate")
-                .withNewRollingUpdate()
-                .withMaxSurge(new IntOrString(1))
-                .withMaxUnavailable(new IntOrString(0))
-                .endRollingUpdate()
-                .endStrategy()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(podLabels)
-                .endMetadata()
-                .withNewSpec()
+        PodSpec pod = new PodSpecBuilder()
                 .withEnableServiceLinks(false)
                 .withServiceAccountName(settings.getServiceAccountName())
                 .withTerminationGracePeriodSeconds(settings.getTerminationGracePeriodSeconds())
@@ -75,14 +55,16 @@ public final class ShopDeployment {
                 .endSecurityContext()
                 .withTopologySpreadConstraints(spread(shop, group, settings))
                 .withContainers(container(shop, settings))
-                .endSpec()
-                .endTemplate()
-                .endSpec()
                 .build();
-        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         if (settings.getVolumes() != null) {
             pod.setVolumes(settings.getVolumes());
         }
+        Deployment deployment = OwnedDeployment.of(
+                OwnedMetadata.of(shop, group.objectName(), labels),
+                group.replicas(),
+                ShopLabels.groupSelector(shop, group.name()),
+                podLabels,
+                pod);
         UserPodSettings.apply(settings, deployment.getSpec().getTemplate());
         return deployment;
     }

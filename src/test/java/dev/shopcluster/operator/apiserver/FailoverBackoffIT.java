@@ -28,14 +28,7 @@ class FailoverBackoffIT {
                 "fresh",
                 "image: shop:1\nreplicas: 2\nhighAvailability: "
                         + "{mode: ActiveStandby, standbyReplicas: 1, failoverAfterSeconds: 1}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> List.of("fresh-a", "fresh-b").stream()
-                .allMatch(d -> harness.client()
-                                .apps()
-                                .deployments()
-                                .inNamespace(harness.namespace())
-                                .withName(d)
-                                .get()
-                        != null));
+        harness.awaitDeployments(List.of("fresh-a", "fresh-b"));
         WorkloadSimulator.ready(harness.client(), harness.namespace(), "fresh-a", 0);
         WorkloadSimulator.allReady(harness.client(), harness.namespace(), "fresh-b");
 
@@ -88,13 +81,6 @@ class FailoverBackoffIT {
     }
 
     private static int replicas(String deployment) {
-        return harness.client()
-                .apps()
-                .deployments()
-                .inNamespace(harness.namespace())
-                .withName(deployment)
-                .get()
-                .getSpec()
-                .getReplicas();
+        return harness.deployment(deployment).getSpec().getReplicas();
     }
 }

@@ -141,13 +141,6 @@ class FailoverIT {
     }
 
     private static int replicas(String deployment) {
-        return harness.client()
-                .apps()
-                .deployments()
-                .inNamespace(harness.namespace())
-                .withName(deployment)
-                .get()
-                .getSpec()
-                .getReplicas();
+        return harness.deployment(deployment).getSpec().getReplicas();
     }
 }

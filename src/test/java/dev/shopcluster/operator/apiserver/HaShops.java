@@ -1,10 +1,7 @@
 package dev.shopcluster.operator.apiserver;
 
-import static org.awaitility.Awaitility.await;
-
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Duration;
 import java.util.List;
 
 /** ActiveStandby shops for promotion tests. */
@@ -26,13 +23,7 @@ final class HaShops {
                 "image: shop:1\nreplicas: 2\nhighAvailability: {mode: ActiveStandby, "
                         + "standbyReplicas: 1, failoverAfterSeconds: " + failoverAfterSeconds + "}");
         List<String> deployments = List.of(name + "-a", name + "-b", name + "-balancer");
-        await().atMost(Duration.ofSeconds(30)).until(() -> deployments.stream()
-                .allMatch(d -> client.apps()
-                                .deployments()
-                                .inNamespace(namespace)
-                                .withName(d)
-                                .get()
-                        != null));
+        harness.awaitDeployments(deployments);
         deployments.forEach(d -> WorkloadSimulator.allReady(client, namespace, d));
         ShopAssertions.awaitReady(harness, name);
     }

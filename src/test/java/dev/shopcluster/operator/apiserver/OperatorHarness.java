@@ -1,7 +1,10 @@
 package dev.shopcluster.operator.apiserver;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.shopcluster.operator.api.ShopCluster;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
@@ -110,7 +113,6 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
         return startOperator();
     }
 
-    /** The ShopCluster as the API server has it now, or null. */
     /** The operator's log as captured so far (its latest lines), one formatted record per entry. */
     public List<String> logLines() {
         synchronized (log) {
@@ -118,11 +120,26 @@ public final class OperatorHarness implements BeforeAllCallback, AfterAllCallbac
         }
     }
 
+    /** The ShopCluster as the API server has it now, or null. */
     public ShopCluster shop(String name) {
         return client().resources(ShopCluster.class)
                 .inNamespace(namespace)
                 .withName(name)
                 .get();
+    }
+
+    /** The Deployment as the API server has it now, or null. */
+    public Deployment deployment(String name) {
+        return client().apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
+    }
+
+    /** Waits up to 30 s until every named Deployment exists: the operator has created them. */
+    public void awaitDeployments(List<String> names) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> names.stream().allMatch(name -> deployment(name) != null));
     }
 
     /** Creates a ShopCluster in the harness's namespace; see {@link TestShops#create}. */

@@ -163,14 +163,7 @@ class PromotionChaosIT {
             assertThat(Wiring.observe(harness, name).settledOn(current))
                     .as("seed %d settled", seed)
                     .isTrue();
-            assertThat(harness.client()
-                            .apps()
-                            .deployments()
-                            .inNamespace(harness.namespace())
-                            .withName(name + "-" + current.id())
-                            .get()
-                            .getSpec()
-                            .getReplicas())
+            assertThat(harness.deployment(name + "-" + current.id()).getSpec().getReplicas())
                     .isEqualTo(shop.getSpec().getReplicas());
             assertThat(shop.getMetadata().getAnnotations())
                     .doesNotContainKey(ShopClusterReconciler.SWITCHOVER_ANNOTATION);

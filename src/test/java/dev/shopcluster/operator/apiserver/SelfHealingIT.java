@@ -22,7 +22,7 @@ class SelfHealingIT {
     void recreatesADeletedChild() {
         harness.createShop("deleted", "image: shop:1");
         String uid = await().atMost(Duration.ofSeconds(30))
-                .until(() -> uid(deployment("deleted-main")), java.util.Objects::nonNull);
+                .until(() -> uid(harness.deployment("deleted-main")), java.util.Objects::nonNull);
 
         harness.client()
                 .apps()
@@ -32,14 +32,14 @@ class SelfHealingIT {
                 .delete();
 
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> uid(deployment("deleted-main")), newUid -> newUid != null && !newUid.equals(uid));
+                .until(() -> uid(harness.deployment("deleted-main")), newUid -> newUid != null && !newUid.equals(uid));
     }
 
     @Test
     void restoresAChildEditedByHand() {
         harness.createShop("edited", "image: shop:1\nreplicas: 2");
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> deployment("edited-main") != null && configMap("edited-balancer") != null);
+                .until(() -> harness.deployment("edited-main") != null && configMap("edited-balancer") != null);
 
         // As `kubectl edit` would: a plain update under another field manager.
         harness.client()
@@ -62,7 +62,7 @@ class SelfHealingIT {
                 });
 
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-            Deployment restored = deployment("edited-main");
+            Deployment restored = harness.deployment("edited-main");
             assertThat(restored.getSpec().getReplicas()).isEqualTo(2);
             assertThat(restored.getSpec()
                             .getTemplate()
@@ -105,7 +105,7 @@ class SelfHealingIT {
         assertThat(after.getMetadata().getResourceVersion())
                 .isEqualTo(stranger.getMetadata().getResourceVersion());
         // Everything that is free was still created.
-        assertThat(deployment("taken-main")).isNotNull();
+        assertThat(harness.deployment("taken-main")).isNotNull();
 
         harness.client().resource(after).delete();
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
@@ -120,15 +120,6 @@ class SelfHealingIT {
 
     private static String uid(Deployment deployment) {
         return deployment == null ? null : deployment.getMetadata().getUid();
-    }
-
-    private static Deployment deployment(String name) {
-        return harness.client()
-                .apps()
-                .deployments()
-                .inNamespace(harness.namespace())
-                .withName(name)
-                .get();
     }
 
     private static ConfigMap configMap(String name) {

@@ -7,8 +7,8 @@ import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.status.ConditionTypes;
 import dev.shopcluster.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,8 +25,7 @@ class ShopClusterStatusIT {
         awaitCondition("cart", ConditionTypes.READY, "False", ConditionTypes.REPLICAS_NOT_READY);
         awaitCondition("cart", ConditionTypes.PROGRESSING, "True", ConditionTypes.ROLLOUT_IN_PROGRESS);
 
-        awaitDeployment("cart-main");
-        awaitDeployment("cart-balancer");
+        harness.awaitDeployments(List.of("cart-main", "cart-balancer"));
         WorkloadSimulator.allReady(harness.client(), harness.namespace(), "cart-main");
         WorkloadSimulator.allReady(harness.client(), harness.namespace(), "cart-balancer");
         Condition ready = awaitCondition("cart", ConditionTypes.READY, "True", ConditionTypes.ALL_REPLICAS_READY);
@@ -56,7 +55,7 @@ class ShopClusterStatusIT {
     @Test
     void kubectlScaleChangesTheServingReplicas() throws Exception {
         harness.createShop("scaled", "image: shop:1\nreplicas: 2");
-        awaitDeployment("scaled-main");
+        harness.awaitDeployments(List.of("scaled-main"));
 
         Process scale = new ProcessBuilder(
                         TestApiServer.kubectl().toString(),
@@ -108,18 +107,8 @@ class ShopClusterStatusIT {
                 .isEqualTo(ConditionTypes.CHILD_REJECTED);
 
         harness.patchSpec("mounts", "{\"pod\": {\"volumeMounts\": [{\"name\": \"cache\", \"mountPath\": \"/data\"}]}}");
-        awaitDeployment("mounts-main");
+        harness.awaitDeployments(List.of("mounts-main"));
         awaitCondition("mounts", ConditionTypes.READY, "False", ConditionTypes.REPLICAS_NOT_READY);
-    }
-
-    private static void awaitDeployment(String name) {
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> harness.client()
-                                .resources(Deployment.class)
-                                .inNamespace(harness.namespace())
-                                .withName(name)
-                                .get()
-                        != null);
     }
 
     private static Condition awaitCondition(String shop, String type, String status, String reason) {

@@ -46,14 +46,7 @@ class ZeroWritesIT {
                 "standby-balancer",
                 "configured-main",
                 "configured-balancer");
-        await().atMost(Duration.ofSeconds(30)).until(() -> deployments.stream()
-                .allMatch(d -> harness.client()
-                                .apps()
-                                .deployments()
-                                .inNamespace(harness.namespace())
-                                .withName(d)
-                                .get()
-                        != null));
+        harness.awaitDeployments(deployments);
         deployments.forEach(d -> WorkloadSimulator.allReady(harness.client(), harness.namespace(), d));
         await().atMost(Duration.ofSeconds(30)).until(() -> SHOPS.stream().allMatch(ZeroWritesIT::isReady));
 

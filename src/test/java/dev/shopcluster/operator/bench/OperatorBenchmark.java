@@ -60,11 +60,7 @@ class OperatorBenchmark {
                 TestApiServer.kubeconfig(),
                 Path.of("target/bench-operator.log"),
                 OPERATOR_MEMORY_LIMIT,
-                Map.of(
-                        "QUARKUS_OPERATOR_SDK_CONTROLLERS_SHOPCLUSTER_MAX_RECONCILIATION_INTERVAL",
-                        RESYNC.toString(),
-                        "JAVA_TOOL_OPTIONS",
-                        OperatorProbe.chartJvmOptions()));
+                OperatorProbe.benchmarkEnvironment(RESYNC));
         int metricsPort = operator.httpPort();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> firstSeen.containsKey("Deployment/warmup-main"));

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,8 +55,20 @@ final class OperatorProbe {
                 .serverSideApply();
     }
 
+    /**
+     * The packaged operator's environment in the benchmarks: the JVM options the Helm chart gives it, and
+     * every shop reconciled at least once per {@code resync}.
+     */
+    static Map<String, String> benchmarkEnvironment(Duration resync) throws IOException {
+        return Map.of(
+                "QUARKUS_OPERATOR_SDK_CONTROLLERS_SHOPCLUSTER_MAX_RECONCILIATION_INTERVAL",
+                resync.toString(),
+                "JAVA_TOOL_OPTIONS",
+                chartJvmOptions());
+    }
+
     /** The JVM options the Helm chart gives the operator (JAVA_TOOL_OPTIONS in its Deployment). */
-    static String chartJvmOptions() throws IOException {
+    private static String chartJvmOptions() throws IOException {
         Matcher m =
                 CHART_JVM_OPTIONS.matcher(Files.readString(Path.of("helm/shop-operator/templates/deployment.yaml")));
         if (!m.find()) {

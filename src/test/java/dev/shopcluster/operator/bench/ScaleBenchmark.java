@@ -140,14 +140,7 @@ class ScaleBenchmark {
 
         long launched = System.nanoTime();
         PackagedOperator operator = PackagedOperator.start(
-                TestApiServer.kubeconfig(),
-                log,
-                OPERATOR_MEMORY_LIMIT,
-                Map.of(
-                        "QUARKUS_OPERATOR_SDK_CONTROLLERS_SHOPCLUSTER_MAX_RECONCILIATION_INTERVAL",
-                        RESYNC.toString(),
-                        "JAVA_TOOL_OPTIONS",
-                        OperatorProbe.chartJvmOptions()));
+                TestApiServer.kubeconfig(), log, OPERATOR_MEMORY_LIMIT, OperatorProbe.benchmarkEnvironment(RESYNC));
         try {
             long expectedChildren = 7L * shops;
             await().atMost(Duration.ofMinutes(15))

@@ -55,11 +55,7 @@ record PrimaryFault(Duration longestGap, long failed, long requests, List<String
                     Duration.ofNanos(longestGap),
                     samples.stream().filter(s -> !s.ok()).count(),
                     samples.size(),
-                    samples.stream()
-                            .filter(s -> !s.ok())
-                            .limit(5)
-                            .map(s -> s.status() + " " + s.server())
-                            .toList());
+                    Traffic.firstFailures(samples));
         } finally {
             client.stop();
         }

@@ -43,10 +43,6 @@ record StandbyTakeover(Duration gap, long failed, long cutOff, long requests, Li
                         .filter(s -> !s.ok() && s.startNanos() < allDeadAt)
                         .count(),
                 samples.size(),
-                samples.stream()
-                        .filter(s -> !s.ok())
-                        .limit(5)
-                        .map(s -> s.status() + " " + s.server())
-                        .toList());
+                Traffic.firstFailures(samples));
     }
 }

@@ -28,6 +28,15 @@ final class Traffic {
 
     private Traffic() {}
 
+    /** What the first five failed requests got: their status and the server that answered, if any. */
+    static List<String> firstFailures(List<Sample> samples) {
+        return samples.stream()
+                .filter(s -> !s.ok())
+                .limit(5)
+                .map(s -> s.status() + " " + s.server())
+                .toList();
+    }
+
     /**
      * {@code count} requests one after another on a keep-alive connection (a new one whenever the
      * balancer closes it), request {@code i} carrying {@code headers.apply(i)}.

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.shopcluster.operator.KubeBinaries;
+import dev.shopcluster.operator.RestrictedPodSecurity;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.status.ConditionTypes;
 import dev.shopcluster.operator.status.Conditions;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -122,14 +122,7 @@ class K3sIT {
                 "--timeout",
                 "5m");
 
-        client.namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(NAMESPACE)
-                        .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted"))
-                        .endMetadata()
-                        .build())
-                .serverSideApply();
+        RestrictedPodSecurity.applyNamespace(client, NAMESPACE);
         try (InputStream example = Files.newInputStream(Path.of("examples/active-standby.yaml"))) {
             client.resources(ShopCluster.class)
                     .inNamespace(NAMESPACE)

@@ -3,6 +3,7 @@ package dev.shopcluster.operator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shopcluster.operator.RestrictedPodSecurity;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.apiserver.TestShops;
 import dev.shopcluster.operator.status.ConditionTypes;
@@ -37,7 +38,7 @@ class ResourceQuotaIT {
     @BeforeAll
     static void start() throws Exception {
         client = SimulatedCluster.client();
-        SimulatedCluster.restrictedNamespace(NAMESPACE);
+        RestrictedPodSecurity.applyNamespace(client, NAMESPACE);
         SimulatedCluster.installCrd();
         RealisticShop.prepareNamespace(client, NAMESPACE);
         operator = PackagedOperator.start(

@@ -3,18 +3,15 @@ package dev.shopcluster.operator.e2e;
 import static org.awaitility.Awaitility.await;
 
 import dev.shopcluster.operator.KubeBinaries;
+import dev.shopcluster.operator.Kubeconfig;
 import dev.shopcluster.operator.api.ShopCluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -39,13 +36,7 @@ public final class SimulatedCluster implements BeforeAllCallback, ExtensionConte
 
     private static SimulatedCluster start() {
         script("start");
-        try {
-            client = new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig())))
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        client = Kubeconfig.client(kubeconfig());
         return new SimulatedCluster();
     }
 
@@ -70,22 +61,6 @@ public final class SimulatedCluster implements BeforeAllCallback, ExtensionConte
                                 .inNamespace("default")
                                 .list()
                         != null);
-    }
-
-    /** A namespace where Pod Security admission enforces "restricted", as a careful platform team sets it. */
-    static void restrictedNamespace(String name) {
-        client.namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .withLabels(Map.of(
-                                "pod-security.kubernetes.io/enforce",
-                                "restricted",
-                                "pod-security.kubernetes.io/enforce-version",
-                                "latest"))
-                        .endMetadata()
-                        .build())
-                .serverSideApply();
     }
 
     static Path kubeconfig() {

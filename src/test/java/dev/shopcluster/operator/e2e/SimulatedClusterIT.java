@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.shopcluster.operator.KubeBinaries;
+import dev.shopcluster.operator.ReadyEndpoints;
+import dev.shopcluster.operator.RestrictedPodSecurity;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.status.ConditionTypes;
 import dev.shopcluster.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +41,7 @@ class SimulatedClusterIT {
     static void start() throws IOException {
         client = SimulatedCluster.client();
         namespace = "e2e";
-        SimulatedCluster.restrictedNamespace(namespace);
+        RestrictedPodSecurity.applyNamespace(client, namespace);
         SimulatedCluster.installCrd();
         operator = PackagedOperator.start(
                 SimulatedCluster.kubeconfig(), SimulatedCluster.DIR.resolve("operator.log"), "512m", Map.of());
@@ -93,21 +94,7 @@ class SimulatedClusterIT {
                 .until(() -> shop("payments").getStatus().getCurrentPrimary() == Slot.B);
         // The Service clients use to reach the primary directly now leads to slot b's pods only.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            List<String> endpointPods = client
-                    .discovery()
-                    .v1()
-                    .endpointSlices()
-                    .inNamespace(namespace)
-                    .withLabel("kubernetes.io/service-name", "payments-primary")
-                    .list()
-                    .getItems()
-                    .stream()
-                    .map(EndpointSlice::getEndpoints)
-                    .flatMap(List::stream)
-                    .filter(e -> e.getConditions() == null
-                            || !Boolean.FALSE.equals(e.getConditions().getReady()))
-                    .map(e -> e.getTargetRef().getName())
-                    .toList();
+            List<String> endpointPods = ReadyEndpoints.podNames(client, namespace, "payments-primary");
             assertThat(endpointPods).isNotEmpty().allMatch(name -> name.startsWith("payments-b-"));
         });
         assertThat(shop("payments").getStatus().getFailovers()).isEqualTo(1);

@@ -4,13 +4,13 @@ import static dev.shopcluster.operator.realnode.ShopsOnRealNode.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shopcluster.operator.ReadyEndpoints;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.api.StrategyType;
 import dev.shopcluster.operator.reconciler.ShopClusterReconciler;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -380,21 +380,7 @@ class ActiveStandbyOnRealNodeIT {
     }
 
     private static boolean primaryServiceSelectsOnly(Slot slot) {
-        List<String> ready = client
-                .discovery()
-                .v1()
-                .endpointSlices()
-                .inNamespace(NAMESPACE)
-                .withLabel("kubernetes.io/service-name", SHOP + "-primary")
-                .list()
-                .getItems()
-                .stream()
-                .map(EndpointSlice::getEndpoints)
-                .flatMap(List::stream)
-                .filter(e -> e.getConditions() == null
-                        || !Boolean.FALSE.equals(e.getConditions().getReady()))
-                .map(e -> e.getTargetRef().getName())
-                .toList();
+        List<String> ready = ReadyEndpoints.podNames(client, NAMESPACE, SHOP + "-primary");
         return !ready.isEmpty() && ready.stream().allMatch(name -> name.startsWith(SHOP + "-" + slot.id() + "-"));
     }
 

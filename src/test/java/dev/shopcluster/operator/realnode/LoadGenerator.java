@@ -2,6 +2,8 @@ package dev.shopcluster.operator.realnode;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.shopcluster.operator.RestrictedPodSecurity;
+import dev.shopcluster.operator.resources.ContainerSecurity;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -74,24 +76,13 @@ final class LoadGenerator {
                 .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
+                .withSecurityContext(RestrictedPodSecurity.podContext())
                 .addNewContainer()
                 .withName("loadgen")
                 .withImage(IMAGE)
                 .withImagePullPolicy("Never")
                 .withArgs(args)
-                .withNewSecurityContext()
-                .withAllowPrivilegeEscalation(false)
-                .withReadOnlyRootFilesystem(true)
-                .withNewCapabilities()
-                .withDrop("ALL")
-                .endCapabilities()
-                .endSecurityContext()
+                .withSecurityContext(ContainerSecurity.restrictedReadOnly())
                 .endContainer()
                 .endSpec()
                 .build();

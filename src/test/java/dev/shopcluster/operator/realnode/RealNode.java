@@ -1,10 +1,9 @@
 package dev.shopcluster.operator.realnode;
 
 import dev.shopcluster.operator.KubeBinaries;
+import dev.shopcluster.operator.Kubeconfig;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -53,13 +52,7 @@ public final class RealNode implements BeforeAllCallback, ExtensionContext.Store
         stopOnExit = new Thread(() -> script("stop", Duration.ofMinutes(2)));
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         script("start", START_TIMEOUT);
-        try {
-            client = new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig())))
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        client = Kubeconfig.client(kubeconfig());
         return new RealNode();
     }
 

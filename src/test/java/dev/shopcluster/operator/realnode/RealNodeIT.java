@@ -3,8 +3,9 @@ package dev.shopcluster.operator.realnode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shopcluster.operator.RestrictedPodSecurity;
+import dev.shopcluster.operator.resources.ContainerSecurity;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -26,14 +27,7 @@ class RealNodeIT {
     @BeforeAll
     static void namespace() {
         client = RealNode.client();
-        client.namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(NAMESPACE)
-                        .withLabels(Map.of("pod-security.kubernetes.io/enforce", "restricted"))
-                        .endMetadata()
-                        .build())
-                .serverSideApply();
+        RestrictedPodSecurity.applyNamespace(client, NAMESPACE);
     }
 
     @Test
@@ -55,12 +49,7 @@ class RealNodeIT {
                         .withLabels(Map.of("app", "shop"))
                         .endMetadata()
                         .withNewSpec()
-                        .withNewSecurityContext()
-                        .withRunAsNonRoot(true)
-                        .withNewSeccompProfile()
-                        .withType("RuntimeDefault")
-                        .endSeccompProfile()
-                        .endSecurityContext()
+                        .withSecurityContext(RestrictedPodSecurity.podContext())
                         .addNewContainer()
                         .withName("shop")
                         .withImage(ShopImage.NAME)
@@ -75,13 +64,7 @@ class RealNodeIT {
                         .endHttpGet()
                         .withPeriodSeconds(1)
                         .endReadinessProbe()
-                        .withNewSecurityContext()
-                        .withAllowPrivilegeEscalation(false)
-                        .withReadOnlyRootFilesystem(true)
-                        .withNewCapabilities()
-                        .withDrop("ALL")
-                        .endCapabilities()
-                        .endSecurityContext()
+                        .withSecurityContext(ContainerSecurity.restrictedReadOnly())
                         .endContainer()
                         .endSpec()
                         .build())

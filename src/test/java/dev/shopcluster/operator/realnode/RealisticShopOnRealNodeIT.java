@@ -2,6 +2,7 @@ package dev.shopcluster.operator.realnode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shopcluster.operator.RestrictedPodSecurity;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.apiserver.TestShops;
 import dev.shopcluster.operator.e2e.RealisticShop;
@@ -30,7 +31,7 @@ class RealisticShopOnRealNodeIT {
     static void install() {
         client = RealNode.client();
         ShopsOnRealNode.ensureInstalled();
-        ShopsOnRealNode.restrictedNamespace(client, NAMESPACE);
+        RestrictedPodSecurity.applyNamespace(client, NAMESPACE);
         RealisticShop.prepareNamespace(client, NAMESPACE);
         TestShops.create(client, NAMESPACE, SHOP, RealisticShop.spec(ShopImage.NAME));
     }

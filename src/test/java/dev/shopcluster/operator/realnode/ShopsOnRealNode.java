@@ -2,10 +2,10 @@ package dev.shopcluster.operator.realnode;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.shopcluster.operator.RestrictedPodSecurity;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.status.ConditionTypes;
 import dev.shopcluster.operator.status.Conditions;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -39,7 +39,7 @@ final class ShopsOnRealNode {
             return;
         }
         KubernetesClient client = RealNode.client();
-        restrictedNamespace(client, OPERATOR_NAMESPACE);
+        RestrictedPodSecurity.applyNamespace(client, OPERATOR_NAMESPACE);
         RealNode.helm(
                 "install",
                 "shop-operator",
@@ -51,7 +51,7 @@ final class ShopsOnRealNode {
                 "--wait",
                 "--timeout",
                 "5m");
-        restrictedNamespace(client, NAMESPACE);
+        RestrictedPodSecurity.applyNamespace(client, NAMESPACE);
         try (Stream<Path> files = Files.list(Path.of("examples"))) {
             for (Path example :
                     files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
@@ -132,20 +132,5 @@ final class ShopsOnRealNode {
         return pod.getStatus() != null
                 && pod.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    static void restrictedNamespace(KubernetesClient client, String name) {
-        client.namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .withLabels(Map.of(
-                                "pod-security.kubernetes.io/enforce",
-                                "restricted",
-                                "pod-security.kubernetes.io/enforce-version",
-                                "latest"))
-                        .endMetadata()
-                        .build())
-                .serverSideApply();
     }
 }

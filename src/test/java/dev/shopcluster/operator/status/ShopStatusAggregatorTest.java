@@ -100,15 +100,11 @@ class ShopStatusAggregatorTest {
         ShopCluster shop = activeStandby("pay");
         HaState state = HaState.serving(Slot.B).withDemoted(Slot.A).withFailovers(1, T0);
         HaDecision decision = new HaDecision(state, 3, 3, null, HaDecision.Trigger.NONE, "slot b is primary", false);
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(
+        ShopClusterStatus status = aggregate(
                 shop,
-                new Observation(
-                        DesiredChildren.of(shop, new SlotPlan(Slot.B, 3, 3), "cluster.local"),
-                        Map.of("pay-a", ready(3, 0), "pay-b", ready(3, 3), "pay-balancer", ready(2, 2)),
-                        List.of(),
-                        List.of(),
-                        Optional.of(new PromotionOutcome(decision, state))),
-                T1);
+                new SlotPlan(Slot.B, 3, 3),
+                Map.of("pay-a", ready(3, 0), "pay-b", ready(3, 3), "pay-balancer", ready(2, 2)),
+                decision);
         assertThat(status.getReadyReplicas()).isEqualTo(3);
         assertThat(status.getStandbyReadyReplicas()).isZero();
         assertThat(status.getCurrentPrimary()).isEqualTo(Slot.B);
@@ -133,15 +129,11 @@ class ShopStatusAggregatorTest {
                 HaDecision.Trigger.NONE,
                 "not promoting: slot a had 0/3 ready for 5s and standby slot b has 0 ready, not more",
                 true);
-        ShopClusterStatus status = ShopStatusAggregator.aggregate(
+        ShopClusterStatus status = aggregate(
                 shop,
-                new Observation(
-                        DesiredChildren.of(shop, new SlotPlan(Slot.A, 3, 1), "cluster.local"),
-                        Map.of("pay-a", ready(3, 0), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)),
-                        List.of(),
-                        List.of(),
-                        Optional.of(new PromotionOutcome(decision, state))),
-                T1);
+                new SlotPlan(Slot.A, 3, 1),
+                Map.of("pay-a", ready(3, 0), "pay-b", ready(1, 0), "pay-balancer", ready(2, 2)),
+                decision);
         assertCondition(status, ConditionTypes.DEGRADED, "True", ConditionTypes.NO_HEALTHY_STANDBY);
         assertThat(find(status, ConditionTypes.DEGRADED).getMessage()).contains("standby slot b has 0 ready, not more");
         assertThat(status.getPrimaryUnreadySince()).isEqualTo(T0.toString());
@@ -217,6 +209,20 @@ class ShopStatusAggregatorTest {
     private static ShopClusterStatus aggregate(ShopCluster shop, Map<String, Deployment> observed, Instant now) {
         return ShopStatusAggregator.aggregate(
                 shop, Observation.of(DesiredChildren.of(shop, null, "cluster.local"), observed, List.of()), now);
+    }
+
+    /** The status at T1 of an ActiveStandby shop whose promotion step decided {@code decision}. */
+    private static ShopClusterStatus aggregate(
+            ShopCluster shop, SlotPlan plan, Map<String, Deployment> observed, HaDecision decision) {
+        return ShopStatusAggregator.aggregate(
+                shop,
+                new Observation(
+                        DesiredChildren.of(shop, plan, "cluster.local"),
+                        observed,
+                        List.of(),
+                        List.of(),
+                        Optional.of(new PromotionOutcome(decision, decision.state()))),
+                T1);
     }
 
     /** A Deployment whose rollout finished with {@code ready} of {@code replicas} pods ready. */
