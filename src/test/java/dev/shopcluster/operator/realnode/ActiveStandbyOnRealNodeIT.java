@@ -152,6 +152,12 @@ class ActiveStandbyOnRealNodeIT {
                     switchovers.stream().mapToLong(Switchover::oldAfterSwitch).sum()));
             addFigure(switchovers, "decision -> every request on new slot", Switchover::decisionToTraffic);
             addFigure(switchovers, "decision -> config served by every balancer", Switchover::decisionToConfig);
+            switchovers.stream()
+                    .filter(sw -> sw.oldAfterSwitch() > 0)
+                    .forEach(sw -> FIGURES.add("    " + sw.from().id() + " -> "
+                            + sw.from().other().id()
+                            + ": old slot answered " + sw.oldAfterSwitch() + " requests " + sw.oldAnswersAfterSwitch()
+                            + "; reloads (from the decision): " + sw.reloads()));
         } finally {
             load.delete();
         }
@@ -164,7 +170,9 @@ class ActiveStandbyOnRealNodeIT {
             Duration decisionToTraffic,
             Duration decisionToConfig,
             long failed,
-            long oldAfterSwitch) {}
+            long oldAfterSwitch,
+            String oldAnswersAfterSwitch,
+            String reloads) {}
 
     private static Switchover switchOver(LoadGenerator load) {
         Slot old = shop().getStatus().getCurrentPrimary();
@@ -191,15 +199,35 @@ class ActiveStandbyOnRealNodeIT {
             List<LoadGenerator.Response> responses =
                     sentAfter(observeUntilServedOnlyBy(load, target, reloaded), annotated);
             assertThat(shop().getStatus().getCurrentPrimary()).isEqualTo(target);
+            Instant switched = primaryServiceSwitched.at();
+            List<LoadGenerator.Response> oldAfterSwitch = sentAfter(responses, switched).stream()
+                    .filter(r -> servedBy(r, old))
+                    .toList();
             return new Switchover(
                     old,
                     Duration.between(annotated, decision),
                     Duration.between(decision, onlyServedByFrom(responses, target)),
                     Duration.between(decision, reloaded),
                     responses.stream().filter(r -> !r.ok()).count(),
-                    sentAfter(responses, primaryServiceSwitched.at()).stream()
-                            .filter(r -> servedBy(r, old))
-                            .count());
+                    oldAfterSwitch.size(),
+                    oldAfterSwitch.isEmpty()
+                            ? ""
+                            : "sent "
+                                    + ms(Duration.between(
+                                            switched, oldAfterSwitch.get(0).sent())) + " to "
+                                    + ms(Duration.between(
+                                            switched,
+                                            oldAfterSwitch
+                                                    .get(oldAfterSwitch.size() - 1)
+                                                    .sent()))
+                                    + " after the switch (" + ms(Duration.between(decision, switched))
+                                    + " after the decision)",
+                    balancerPods().stream()
+                            .map(pod -> pod.getMetadata().getName() + " "
+                                    + servingTimes(pod, annotated).stream()
+                                            .map(at -> ms(Duration.between(decision, at)))
+                                            .toList())
+                            .collect(Collectors.joining(", ")));
         }
     }
 
@@ -351,23 +379,29 @@ class ActiveStandbyOnRealNodeIT {
     }
 
     private static Instant lastServingAfter(Pod pod, Instant since) {
+        List<Instant> times = servingTimes(pod, since);
+        return times.isEmpty() ? null : times.get(times.size() - 1);
+    }
+
+    /** When the pod's HAProxy began to serve each config after {@code since}, from its reload sidecar's log. */
+    private static List<Instant> servingTimes(Pod pod, Instant since) {
         String log = client.pods()
                 .inNamespace(NAMESPACE)
                 .withName(pod.getMetadata().getName())
                 .inContainer("reload")
                 .usingTimestamps()
                 .getLog();
-        Instant last = null;
+        List<Instant> times = new ArrayList<>();
         for (String line : log.split("\n")) {
             int space = line.indexOf(' ');
             if (space > 0 && line.substring(space + 1).startsWith("serving config ")) {
                 Instant at = Instant.parse(line.substring(0, space));
                 if (at.isAfter(since)) {
-                    last = at;
+                    times.add(at);
                 }
             }
         }
-        return last;
+        return times;
     }
 
     private static void awaitServedBy(LoadGenerator load, Slot slot) {
