@@ -210,6 +210,14 @@ public final class HaproxyConfigRenderer {
                 .append(" resolvers kubernetes resolve-prefer ipv4 init-addr last,none\n");
         int maxWeight = groups.stream().mapToInt(ShopGroup::weight).max().orElse(1);
         String ringKey = BalanceAlgorithm.hashesOnRing(spec.getStrategy()) ? " hash-key addr-port" : "";
+        // Both ActiveStandby slots get the larger slot's server count: the scaling around a promotion or
+        // switchover (standby up to replicas, the old primary down) then changes no config and reloads no
+        // HAProxy; only the wiring does, once.
+        int slotReplicas = groups.stream()
+                .filter(g -> g.role() != ShopGroup.Role.SERVING)
+                .mapToInt(ShopGroup::replicas)
+                .max()
+                .orElse(0);
         for (ShopGroup group : groups) {
             String groupName = check(DNS_LABEL, group.name(), "pool name");
             String host = check(DNS_LABEL, group.objectName(), "object name") + "." + namespace + ".svc."
@@ -219,7 +227,7 @@ public final class HaproxyConfigRenderer {
                     .append(groupName)
                     .append('-')
                     .append(' ')
-                    .append(serverSlots(group.replicas()))
+                    .append(serverSlots(group.role() == ShopGroup.Role.SERVING ? group.replicas() : slotReplicas))
                     .append(' ')
                     .append(host)
                     .append(':')

@@ -121,10 +121,23 @@ class HaproxyConfigRendererTest {
 
         assertThat(backend)
                 .contains(
-                        "server-template a- 5 pay-a.shop.svc.cluster.local:8080 weight 256 backup",
+                        "server-template a- 7 pay-a.shop.svc.cluster.local:8080 weight 256 backup",
                         "server-template b- 7 pay-b.shop.svc.cluster.local:8080 weight 256",
                         "option allbackups");
         assertThat(backend.stream().filter(line -> line.endsWith(" backup"))).hasSize(1);
+    }
+
+    @Test
+    void theScalingAroundASwitchoverChangesNoConfig() {
+        ShopCluster shop = activeStandby("pay");
+        String before = render(shop, new SlotPlan(Slot.A, 3, 1));
+        String standbyScaledUp = render(shop, new SlotPlan(Slot.A, 3, 3));
+        String switched = render(shop, new SlotPlan(Slot.B, 3, 3));
+        String oldPrimaryScaledDown = render(shop, new SlotPlan(Slot.B, 1, 3));
+
+        assertThat(standbyScaledUp).isEqualTo(before);
+        assertThat(switched).isNotEqualTo(standbyScaledUp);
+        assertThat(oldPrimaryScaledDown).isEqualTo(switched);
     }
 
     @Test
