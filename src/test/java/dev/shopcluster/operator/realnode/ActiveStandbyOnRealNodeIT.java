@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +114,18 @@ class ActiveStandbyOnRealNodeIT {
                     kills.get()));
             FIGURES.add(String.format(
                     Locale.ROOT, "  failed requests after the kill       %d of %d", failed, afterKill.size()));
+            List<LoadGenerator.Response> failures =
+                    afterKill.stream().filter(r -> !r.ok()).toList();
+            if (!failures.isEmpty()) {
+                FIGURES.add("    sent "
+                        + ms(Duration.between(killed, failures.get(0).sent())) + " to "
+                        + ms(Duration.between(
+                                killed, failures.get(failures.size() - 1).sent()))
+                        + " after the kill; answers: "
+                        + failures.stream()
+                                .collect(Collectors.groupingBy(
+                                        r -> r.status() + " " + r.pod(), TreeMap::new, Collectors.counting())));
+            }
             FIGURES.add("  longest gap between answers          " + ms(longestGap(afterKill)));
             FIGURES.add("  kill -> promotion decision           " + ms(Duration.between(killed, decision)));
             addTrafficFigures(responses, promoted, decision, reloaded);
