@@ -199,7 +199,7 @@ class ScaleBenchmark {
             String unrelated = withUnrelated ? unrelatedObjects(operator, shops, liveHeap, rss[0]) : null;
             long ooms = Files.readString(log)
                     .lines()
-                    .filter(l -> l.contains("OutOfMemoryError"))
+                    .filter(l -> l.contains("java.lang.OutOfMemoryError"))
                     .count();
             Row row = new Row(
                     shops,
