@@ -18,7 +18,11 @@ public final class BalancerPodLayout {
     public static final int MONITOR_PORT = 8405;
 
     public static final String MONITOR_PORT_NAME = "monitor";
+    /** Readiness: answers 200 only while the shop backend has a server to send requests to. */
     public static final String HEALTH_PATH = "/healthz";
+    /** Liveness: answers 200 while HAProxy runs, whatever the shops' state. */
+    public static final String LIVENESS_PATH = "/livez";
+
     public static final String METRICS_PATH = "/metrics";
     /**
      * Answers with the hash of the config the answering worker runs: a config is delivered once a new

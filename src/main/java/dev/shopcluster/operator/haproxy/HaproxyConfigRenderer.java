@@ -155,8 +155,12 @@ public final class HaproxyConfigRenderer {
                 frontend monitor
                     bind %1$s:%2$d
                     monitor-uri %3$s
+                    # A balancer pod takes traffic only once it can send it on: a new pod is not Ready
+                    # before its servers are resolved and checked, so Ready never means 503s.
+                    monitor fail if { nbsrv(%6$s) lt 1 }
                     http-request use-service prometheus-exporter if { path %4$s }
                     http-request return status 200 content-type text/plain string %7$s if { path %8$s }
+                    http-request return status 200 if { path %9$s }
                     no log
 
                 frontend http
@@ -175,7 +179,8 @@ public final class HaproxyConfigRenderer {
                                 env.httpPort(),
                                 BACKEND,
                                 HASH_PLACEHOLDER,
-                                BalancerPodLayout.CONFIG_HASH_PATH));
+                                BalancerPodLayout.CONFIG_HASH_PATH,
+                                BalancerPodLayout.LIVENESS_PATH));
         BalanceAlgorithm.directives(spec.getStrategy())
                 .forEach(line -> cfg.append("    ").append(line).append('\n'));
         if (groups.stream().anyMatch(ShopGroup::isBackup)) {

@@ -95,7 +95,7 @@ public final class BalancerDeployment {
                 .endReadinessProbe()
                 .withNewLivenessProbe()
                 .withNewHttpGet()
-                .withPath(HEALTH_PATH)
+                .withPath(LIVENESS_PATH)
                 .withPort(new IntOrString(MONITOR_PORT_NAME))
                 .endHttpGet()
                 .withPeriodSeconds(10)

@@ -40,6 +40,30 @@ class BalancerEndpointsIT {
     }
 
     @Test
+    void theBalancerIsReadyOnlyWhileAShopCanTakeRequestsAndAliveRegardless() throws Exception {
+        try (DataPlaneBed bed = new DataPlaneBed(fast(shop("readiness"), StrategyType.RoundRobin), null)) {
+            assertThat(monitorStatus(bed, BalancerPodLayout.HEALTH_PATH)).isEqualTo(200);
+
+            bed.allBackends().forEach(backend -> backend.healthy(false));
+            await("no shop is healthy: the balancer is not ready")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> monitorStatus(bed, BalancerPodLayout.HEALTH_PATH) == 503);
+            assertThat(monitorStatus(bed, BalancerPodLayout.LIVENESS_PATH))
+                    .as("alive without shops, so the kubelet does not restart it")
+                    .isEqualTo(200);
+
+            bed.allBackends().get(0).healthy(true);
+            await("one shop is healthy again: the balancer is ready")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> monitorStatus(bed, BalancerPodLayout.HEALTH_PATH) == 200);
+        }
+    }
+
+    private static int monitorStatus(DataPlaneBed bed, String path) throws Exception {
+        return HttpConnection.get(bed.haproxy().monitor(), path, Map.of()).status();
+    }
+
+    @Test
     void theMonitorPortReportsTheHashOfTheConfigNewConnectionsGet() throws Exception {
         try (DataPlaneBed bed = new DataPlaneBed(fast(shop("hashes"), StrategyType.RoundRobin), null)) {
             bed.haproxy().startReloadSidecar("0.2");

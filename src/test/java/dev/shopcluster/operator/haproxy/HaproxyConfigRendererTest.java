@@ -161,6 +161,8 @@ class HaproxyConfigRendererTest {
                         "retry-on conn-failure empty-response junk-response response-timeout",
                         "option forwardfor",
                         "monitor-uri /healthz",
+                        "monitor fail if { nbsrv(shop) lt 1 }",
+                        "http-request return status 200 if { path /livez }",
                         "http-request use-service prometheus-exporter if { path /metrics }",
                         "bind :8080",
                         "bind :8405",
