@@ -18,11 +18,15 @@ final class CachedObjects {
 
     /**
      * A child keeps its spec, status and metadata, and only the operator's own managedFields entry: the
-     * apply-only-on-difference check compares the fields that entry lists.
+     * apply-only-on-difference check compares the fields that entry lists. Its field sets are shared
+     * with every other child's ({@link SharedFieldSets}).
      */
     static <R extends HasMetadata> R child(R child) {
         if (child.getMetadata().getManagedFields() != null) {
             child.getMetadata().getManagedFields().removeIf(entry -> !ShopLabels.MANAGER.equals(entry.getManager()));
+            child.getMetadata().getManagedFields().stream()
+                    .filter(entry -> entry.getFieldsV1() != null)
+                    .forEach(entry -> entry.setFieldsV1(SharedFieldSets.share(entry.getFieldsV1())));
         }
         return child;
     }

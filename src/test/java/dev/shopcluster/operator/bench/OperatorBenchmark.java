@@ -97,20 +97,13 @@ class OperatorBenchmark {
                                     && Conditions.isTrue(s.getStatus().getConditions(), ConditionTypes.READY)));
 
             // Settled. Every reconcile from here on is a resync of an unchanged ShopCluster.
-            Map<String, Double> reconcilesBefore = probe.reconcilesPerShop(metricsPort);
+            double reconcilesBefore = probe.reconciles(metricsPort);
             double writesBefore = probe.operatorWrites();
             await().atMost(Duration.ofMinutes(5))
                     .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> {
-                        Map<String, Double> now = probe.reconcilesPerShop(metricsPort);
-                        return created.keySet().stream()
-                                .allMatch(s -> now.getOrDefault(s, 0.0) >= reconcilesBefore.getOrDefault(s, 0.0) + 3);
-                    });
+                    .until(() -> probe.reconciles(metricsPort) >= reconcilesBefore + 3.0 * created.size());
             double noOpWrites = probe.operatorWrites() - writesBefore;
-            double noOpReconciles = probe.reconcilesPerShop(metricsPort).values().stream()
-                            .mapToDouble(d -> d)
-                            .sum()
-                    - reconcilesBefore.values().stream().mapToDouble(d -> d).sum();
+            double noOpReconciles = probe.reconciles(metricsPort) - reconcilesBefore;
             long[] rss = OperatorProbe.rssKiB(operator.pid());
 
             System.out.printf(

@@ -1,10 +1,12 @@
 package dev.shopcluster.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shopcluster.operator.ShopFixtures;
 import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.resources.ShopLabels;
+import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -12,6 +14,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,50 @@ class CachedObjectsTest {
         assertThat(cached.getMetadata().getManagedFields()).containsExactly(OURS);
         assertThat(cached.getSpec().getReplicas()).isEqualTo(3);
         assertThat(cached.getStatus().getReadyReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void childrenOfDifferentShopsShareTheirManagedFieldSetsWhichNoReaderCanChange() {
+        Deployment first = CachedObjects.child(deploymentAppliedFor("uid-1"));
+        Deployment second = CachedObjects.child(deploymentAppliedFor("uid-2"));
+
+        Map<String, Object> firstFields = fieldsOf(first);
+        Map<String, Object> secondFields = fieldsOf(second);
+        assertThat(firstFields)
+                .as("the same content as the API server's")
+                .isEqualTo(fieldsOf(deploymentAppliedFor("uid-1")));
+        assertThat(firstFields.get("f:spec")).isSameAs(secondFields.get("f:spec"));
+        assertThat(firstFields.get("f:metadata")).isNotEqualTo(secondFields.get("f:metadata"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) firstFields.get("f:spec");
+        assertThatThrownBy(() -> spec.put("f:paused", Map.of())).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    private static Deployment deploymentAppliedFor(String ownerUid) {
+        ManagedFieldsEntry applied = entry(ShopLabels.MANAGER, "Apply");
+        applied.setFieldsV1(new FieldsV1());
+        applied.getFieldsV1()
+                .setAdditionalProperty(
+                        "f:metadata",
+                        new LinkedHashMap<>(Map.of(
+                                "f:ownerReferences",
+                                Map.of("k:{\"uid\":\"" + ownerUid + "\"}", Map.of(".", Map.of())))));
+        applied.getFieldsV1()
+                .setAdditionalProperty(
+                        "f:spec",
+                        new LinkedHashMap<>(Map.of(
+                                "f:replicas", Map.of(),
+                                "f:template", Map.of("f:spec", Map.of("f:containers", Map.of())))));
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("pay-main")
+                .withManagedFields(new ArrayList<>(List.of(applied)))
+                .endMetadata()
+                .build();
+    }
+
+    private static Map<String, Object> fieldsOf(Deployment deployment) {
+        return deployment.getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties();
     }
 
     @Test
