@@ -26,7 +26,6 @@ final class OperatorProbe {
     private static final Set<String> OPERATOR_RESOURCES =
             Set.of("deployments", "services", "configmaps", "poddisruptionbudgets", "shopclusters", "events");
 
-    private static final Pattern CHART_JVM_OPTIONS = Pattern.compile("name: JAVA_TOOL_OPTIONS\\s+value: \"([^\"]*)\"");
     /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100;
 
@@ -55,23 +54,25 @@ final class OperatorProbe {
     }
 
     /**
-     * The packaged operator's environment in the benchmarks: the JVM options the Helm chart gives it, and
-     * every shop reconciled at least once per {@code resync}.
+     * The packaged operator's environment in the benchmarks: the memory settings the Helm chart gives it
+     * (JVM options, malloc arenas), and every shop reconciled at least once per {@code resync}.
      */
     static Map<String, String> benchmarkEnvironment(Duration resync) throws IOException {
+        String deployment = Files.readString(Path.of("helm/shop-operator/templates/deployment.yaml"));
         return Map.of(
                 "QUARKUS_OPERATOR_SDK_CONTROLLERS_SHOPCLUSTER_MAX_RECONCILIATION_INTERVAL",
                 resync.toString(),
                 "JAVA_TOOL_OPTIONS",
-                chartJvmOptions());
+                chartEnv(deployment, "JAVA_TOOL_OPTIONS"),
+                "MALLOC_ARENA_MAX",
+                chartEnv(deployment, "MALLOC_ARENA_MAX"));
     }
 
-    /** The JVM options the Helm chart gives the operator (JAVA_TOOL_OPTIONS in its Deployment). */
-    private static String chartJvmOptions() throws IOException {
-        Matcher m =
-                CHART_JVM_OPTIONS.matcher(Files.readString(Path.of("helm/shop-operator/templates/deployment.yaml")));
+    /** The value the chart's Deployment gives the operator's environment variable {@code name}. */
+    private static String chartEnv(String deployment, String name) {
+        Matcher m = Pattern.compile("name: " + name + "\\s+value: \"([^\"]*)\"").matcher(deployment);
         if (!m.find()) {
-            throw new IllegalStateException("no JAVA_TOOL_OPTIONS in the chart's Deployment");
+            throw new IllegalStateException("no " + name + " in the chart's Deployment");
         }
         return m.group(1);
     }
