@@ -10,7 +10,7 @@ import java.util.WeakHashMap;
  * One instance per distinct set of fields in the informers' managedFields entries. The operator's entry
  * of a Deployment lists hundreds of nested field sets, one map each, and the children of a thousand shops
  * list the same sets but for the owner reference's uid: shared, a child costs a few maps instead of
- * hundreds (about 60 MiB of heap at 1,000 shops, make bench-scale). Shared sets are immutable, so no
+ * hundreds (about 40 MiB of heap at 1,000 shops, make bench-scale). Shared sets are immutable, so no
  * reader can change another child's; a set no cached object uses any more is collected.
  */
 final class SharedFieldSets {
