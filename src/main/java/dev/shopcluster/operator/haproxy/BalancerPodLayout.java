@@ -22,6 +22,7 @@ public final class BalancerPodLayout {
     public static final String HEALTH_PATH = "/healthz";
     /** Liveness: answers 200 while HAProxy runs, whatever the shops' state. */
     public static final String LIVENESS_PATH = "/livez";
+
     public static final String METRICS_PATH = "/metrics";
     /**
      * Answers with the hash of the config the answering worker runs: a config is delivered once a new
