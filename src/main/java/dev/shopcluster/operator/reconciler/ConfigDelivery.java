@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -20,10 +23,14 @@ import java.util.function.BiConsumer;
  * file ten times a second, reloads HAProxy. This needs no API credentials in the balancer pod and no
  * image beyond HAProxy's own.
  *
- * <p>The annotation also records the delivery's progress, so a restarted operator picks it up:
- * {@code HASH@MILLIS} asked the kubelet at that time; {@code HASH} alone: the pod's HAProxy was seen
- * serving it. If the kubelet synced before its cache had the new ConfigMap, the pod keeps the old config;
- * a pod still not serving {@link #RETRY_AFTER} after the last request is annotated again.
+ * <p>The annotation also records when the kubelet was asked ({@code HASH@MILLIS}), so a restarted
+ * operator does not ask again at once. If the kubelet synced before its cache had the new ConfigMap, the
+ * pod keeps the old config; a pod still not serving {@link #RETRY_AFTER} after the last request is
+ * annotated again. That a pod serves a config is kept in memory only, not written to the pod: every
+ * write to the pod makes the kubelet sync it, and the kubelet starts a pod's sync only after its next
+ * container-runtime relist (once a second) once the pod has synced within the last second, so a
+ * confirming write would delay the next config by up to a second. A restarted operator asks each pod
+ * once more. {@code HASH} alone is the mark where no probe can confirm (simulated clusters).
  */
 final class ConfigDelivery {
 
@@ -70,7 +77,17 @@ final class ConfigDelivery {
         }
     }
 
+    /** Pods remembered as serving a config: about 2 per shop, bounded so deleted pods age out. */
+    static final int CONFIRMED_PODS_KEPT = 10_000;
+
     private final LoadedConfigProbe probe;
+    /** Pod UID to the hash its HAProxy was seen serving; a pod forgotten is asked once more. */
+    private final Map<String, String> confirmed = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > CONFIRMED_PODS_KEPT;
+        }
+    });
 
     /** @param probe asks a pod what it serves; null where pods cannot be reached (simulated clusters) */
     ConfigDelivery(LoadedConfigProbe probe) {
@@ -93,19 +110,33 @@ final class ConfigDelivery {
             boolean isReady = Pods.isReady(pod);
             ready += isReady ? 1 : 0;
             PodMark mark = PodMark.of(pod);
-            if (mark.confirms(hash)) {
+            String uid = pod.getMetadata().getUid();
+            if (mark.confirms(hash) || seenServing(uid, hash)) {
                 serving += isReady ? 1 : 0;
             } else if (probe == null) {
                 annotate.accept(pod, hash);
                 serving += isReady ? 1 : 0;
             } else if (isReady && probe.loadedHash(pod).filter(hash::equals).isPresent()) {
-                annotate.accept(pod, hash);
+                confirmed.put(uid, hash);
                 serving++;
             } else if (!mark.requestedRecently(hash, now)) {
                 annotate.accept(pod, hash + "@" + now.toEpochMilli());
             }
         }
         return new Progress(ready, serving);
+    }
+
+    /**
+     * Whether the pod was seen serving {@code hash}. A pod seen serving another config is forgotten: once
+     * a new config is in the ConfigMap, the kubelet may load it at any sync, so going back to the earlier
+     * config needs a fresh look.
+     */
+    private boolean seenServing(String podUid, String hash) {
+        String seen = confirmed.get(podUid);
+        if (seen != null && !seen.equals(hash)) {
+            confirmed.remove(podUid);
+        }
+        return hash.equals(seen);
     }
 
     private static void annotate(KubernetesClient client, Pod pod, String value) {
