@@ -132,11 +132,11 @@ final class ConfigDelivery {
      * config needs a fresh look.
      */
     private boolean seenServing(String podUid, String hash) {
-        String seen = confirmed.get(podUid);
-        if (seen != null && !seen.equals(hash)) {
-            confirmed.remove(podUid);
+        if (hash.equals(confirmed.get(podUid))) {
+            return true;
         }
-        return hash.equals(seen);
+        confirmed.remove(podUid);
+        return false;
     }
 
     private static void annotate(KubernetesClient client, Pod pod, String value) {

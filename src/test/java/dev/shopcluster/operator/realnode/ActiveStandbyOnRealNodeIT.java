@@ -9,6 +9,7 @@ import dev.shopcluster.operator.api.ShopCluster;
 import dev.shopcluster.operator.api.Slot;
 import dev.shopcluster.operator.api.StrategyType;
 import dev.shopcluster.operator.reconciler.ShopClusterReconciler;
+import dev.shopcluster.operator.resources.ShopLabels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -272,7 +273,7 @@ class ActiveStandbyOnRealNodeIT {
         List<Instant> configWrites = new CopyOnWriteArrayList<>();
         Watch configWatch = client.configMaps()
                 .inNamespace(NAMESPACE)
-                .withName(SHOP + "-balancer")
+                .withName(ShopLabels.balancerName(shop()))
                 .watch(new Watcher<ConfigMap>() {
                     @Override
                     public void eventReceived(Action action, ConfigMap resource) {
@@ -331,7 +332,7 @@ class ActiveStandbyOnRealNodeIT {
                     "haproxy.cfg-only changes (strategy RoundRobin <-> LeastConnections), %d in a row:",
                     CONFIG_CHANGES));
             FIGURES.add("  edit -> served by every balancer     " + percentiles(deliveries));
-            FIGURES.add("  ConfigMap written -> served by every " + percentiles(fromWrite));
+            FIGURES.add("  ConfigMap write -> served by every balancer " + percentiles(fromWrite));
             FIGURES.add(String.format(
                     Locale.ROOT,
                     "  failed requests                      0 of %d; balancer pods kept (same UIDs, 0 restarts)",
